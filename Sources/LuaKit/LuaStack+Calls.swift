@@ -1,0 +1,123 @@
+import CLua
+import CLuaShim
+
+/// Loading and calling: every call here is protected, and a failure comes back
+/// as a thrown ``LuaError`` holding the original error value.
+extension LuaStack {
+    /// Turns a Lua status into a thrown error, popping the error value.
+    func check(_ status: Int32) throws(LuaError) {
+        if status != LUA_OK { throw popError(status: status) }
+    }
+
+    /// Pops the error value on top into a ``LuaError``.
+    public func popError(status: Int32 = LUA_ERRRUN) -> LuaError {
+        let message = errorMessage(at: -1)
+        let value = LuaReference(owner: state, popping: self)
+        return LuaError(status: LuaError.Status(rawValue: status) ?? .runtime, message: message, value: value)
+    }
+
+    /// The text of an error value, as lua.c's message handler would make it:
+    /// the string or number itself, its `__tostring` result, or
+    /// "(error object is a <type> value)".
+    public func errorMessage(at index: Int32) -> String {
+        switch type(at: index) {
+        case .string:
+            return lossyString(at: index) ?? ""
+        case .number:
+            pushValue(at: index)
+            defer { pop() }
+            var len = 0
+            let p = luash_tolstring(L, -1, &len)!
+            return String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self)
+        default:
+            let i = absoluteIndex(index)
+            ensure(4)
+            if luaL_getmetafield(L, i, "__tostring") != LUA_TNIL {
+                pop()
+                if (try? toStringMeta(at: i)) != nil, type(at: -1) == .string {
+                    defer { pop() }
+                    return lossyString(at: -1) ?? ""
+                }
+            }
+            return "(error object is a \(typeName(at: i)) value)"
+        }
+    }
+
+    /// Pushes `tostring(v)` for the value at `index`, as luaL_tolstring does
+    /// (honouring `__tostring` and `__name`); throws what `__tostring` raises.
+    public func toStringMeta(at index: Int32) throws(LuaError) {
+        ensure(4)
+        try check(luash_tostring_meta(L, index))
+    }
+
+    /// `tostring(v)` as a Swift string.
+    public func describe(at index: Int32) throws(LuaError) -> String {
+        try toStringMeta(at: index)
+        defer { pop() }
+        return lossyString(at: -1) ?? ""
+    }
+
+    /// Compiles `code` and pushes the resulting function. `name` is the chunk
+    /// name as Lua takes it: "=stdin" shows as `stdin`, "@file.lua" as `file.lua`.
+    public func load(_ code: some Collection<UInt8>, name: String, mode: String = "bt") throws(LuaError) {
+        ensure(2)
+        let status: Int32 =
+            code.withContiguousStorageIfAvailable { buf in
+                buf.withMemoryRebound(to: CChar.self) { chars in
+                    luaL_loadbufferx(L, chars.baseAddress, chars.count, name, mode)
+                }
+            } ?? Array(code).withUnsafeBufferPointer { buf in
+                buf.withMemoryRebound(to: CChar.self) { chars in
+                    luaL_loadbufferx(L, chars.baseAddress, chars.count, name, mode)
+                }
+            }
+        try check(status)
+    }
+
+    /// Compiles `code` as ``load(_:name:mode:)`` does, but returns Lua's status,
+    /// leaving the function or the error message on top, as the C API does.
+    public func loadStatus(_ code: UnsafeBufferPointer<CChar>, name: String, mode: String = "bt") -> Int32 {
+        ensure(2)
+        return luaL_loadbufferx(L, code.baseAddress, code.count, name, mode)
+    }
+
+    /// Compiles a file (nil: standard input), returning Lua's status with the
+    /// function or the error message on top.
+    public func loadFileStatus(_ path: UnsafePointer<CChar>?) -> Int32 {
+        ensure(3)
+        return luaL_loadfilex(L, path, nil)
+    }
+
+    /// Calls the function under the top `arguments` values, returning Lua's
+    /// status with the error value on top when it failed.
+    public func callStatus(arguments: Int32 = 0, results: Int32? = 0) -> Int32 {
+        ensure(1)
+        return luash_pcall(L, arguments, results ?? luash_multret(), 0)
+    }
+
+    /// Compiles a string of Lua code.
+    public func load(_ code: String, name: String) throws(LuaError) {
+        try load(Array(code.utf8), name: name)
+    }
+
+    /// Compiles a file (nil: standard input), skipping a first line that starts with `#`.
+    public func loadFile(_ path: String?) throws(LuaError) {
+        ensure(3)
+        try check(luaL_loadfilex(L, path, nil))
+    }
+
+
+    /// Calls the function under the top `arguments` values; leaves `results`
+    /// results (all of them with `nil`). Throws the error value it raised.
+    public func call(arguments: Int32 = 0, results: Int32? = 0) throws(LuaError) {
+        try check(callStatus(arguments: arguments, results: results))
+    }
+
+    /// As ``call(arguments:results:)``, but the error message gets a traceback
+    /// and a first SIGINT interrupts the code with "interrupted!", as lua.c's
+    /// `docall`. Returns the Lua status (the error value on top when not OK).
+    public func callWithTraceback(arguments: Int32 = 0, results: Int32? = 0) -> Int32 {
+        ensure(2)
+        return luash_docall(L, arguments, results ?? luash_multret())
+    }
+}

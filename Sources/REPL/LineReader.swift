@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLuaShim
+
+/// Where the prompt gets its lines.
+public protocol LineReader {
+    /// Shows `prompt` and reads one line (without its newline); nil at end of input.
+    mutating func readLine(prompt: String) -> [UInt8]?
+    /// Remembers a complete input in the history, if the reader keeps one.
+    mutating func remember(_ line: [UInt8])
+}
+
+extension LineReader {
+    public mutating func remember(_ line: [UInt8]) {}
+}
+
+/// lua.c's reader without readline: prints the prompt on stdout (also when
+/// stdin is not a terminal) and reads a line from C's stdin, so input a script
+/// reads with `io.read` and input the prompt reads come from one buffer.
+public struct PlainLineReader: LineReader {
+    public init() {}
+
+    public mutating func readLine(prompt: String) -> [UInt8]? {
+        fputs(prompt, luash_stdout())
+        fflush(luash_stdout())
+        var buffer: UnsafeMutablePointer<CChar>? = nil
+        var capacity = 0
+        defer { free(buffer) }
+        let count = getline(&buffer, &capacity, luash_stdin())
+        guard count >= 0, let buffer else { return nil }
+        var length = count
+        if length > 0 && buffer[length - 1] == 10 { length -= 1 }  // drop the newline
+        return Array(UnsafeRawBufferPointer(start: buffer, count: length))
+    }
+}

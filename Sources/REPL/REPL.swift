@@ -1,0 +1,128 @@
+import CLua
+import LuaKit
+
+/// lua.c's read-eval-print loop: reads a line, compiles it first as an
+/// expression (`return <line>;`) and then as a statement, asks for more lines
+/// while the statement is incomplete, runs it, and prints what it returned.
+public struct REPL<Reader: LineReader> {
+    let stack: LuaStack
+    var reader: Reader
+
+    public init(stack: LuaStack, reader: Reader) {
+        self.stack = stack
+        self.reader = reader
+    }
+
+    /// The prompts when `_PROMPT` and `_PROMPT2` are not set.
+    public static var defaultPrompt: String { "> " }
+    public static var defaultContinuationPrompt: String { ">> " }
+
+    /// Runs until end of input, then ends the line as lua.c does. Errors print
+    /// without the program name in front.
+    public mutating func run() {
+        while let status = loadLine() {
+            var status = status
+            if status == LUA_OK {
+                status = stack.callWithTraceback(arguments: 0, results: nil)
+            }
+            if status == LUA_OK {
+                printResults()
+            } else {
+                Console.report(stack, status: status, progname: nil)
+            }
+        }
+        stack.top = 0
+        Console.writeLine()
+    }
+
+    /// Whether a load status and message mean the input stopped mid-statement
+    /// (a syntax error at `<eof>`), so another line could complete it.
+    public static func isIncomplete(status: Int32, message: String) -> Bool {
+        status == LUA_ERRSYNTAX && message.hasSuffix("<eof>")
+    }
+
+    /// The prompt: `tostring(_PROMPT)` (or `_PROMPT2` for continuation lines) if set.
+    func prompt(firstLine: Bool) -> String {
+        let name = firstLine ? "_PROMPT" : "_PROMPT2"
+        let fallback = firstLine ? Self.defaultPrompt : Self.defaultContinuationPrompt
+        stack.getGlobal(name)
+        defer { stack.pop() }
+        if stack.type(at: -1) == .nil { return fallback }
+        return (try? stack.describe(at: -1)) ?? fallback
+    }
+
+    /// Prompts, reads a line and pushes it; `=expr` on a first line becomes `return expr`.
+    mutating func pushLine(firstLine: Bool) -> Bool {
+        guard var line = reader.readLine(prompt: prompt(firstLine: firstLine)) else { return false }
+        if firstLine && line.first == UInt8(ascii: "=") {
+            line = Array("return ".utf8) + line.dropFirst()
+        }
+        stack.push(bytes: line)
+        return true
+    }
+
+    /// Tries the line on the stack as `return <line>;`. On success the stack
+    /// holds the line and the compiled function.
+    mutating func addReturn() -> Int32 {
+        let line = stack.bytes(at: -1) ?? []
+        do {
+            try stack.load(Array("return ".utf8) + line + [UInt8(ascii: ";")], name: "=stdin")
+            if !line.isEmpty { reader.remember(line) }
+            return LUA_OK
+        } catch {
+            return error.status.rawValue
+        }
+    }
+
+    /// Compiles the line at stack index 1, adding continuation lines while it
+    /// is incomplete. Leaves the function or the error message on top.
+    mutating func multiLine() -> Int32 {
+        while true {
+            let line = stack.bytes(at: 1) ?? []
+            let status: Int32
+            do {
+                try stack.load(line, name: "=stdin")
+                status = LUA_OK
+            } catch {
+                status = error.status.rawValue
+                error.value?.push(onto: stack)
+            }
+            if !Self.isIncomplete(status: status, message: status == LUA_OK ? "" : stack.errorMessage(at: -1))
+                || !pushLine(firstLine: false)
+            {
+                reader.remember(line)
+                return status
+            }
+            // The stack holds the line, the error message and the new line: join the lines.
+            let joined = line + [10] + (stack.bytes(at: -1) ?? [])
+            stack.top = 0
+            stack.push(bytes: joined)
+        }
+    }
+
+    /// Reads and compiles one input; nil at end of input. Leaves exactly the
+    /// function or the error message on the stack.
+    mutating func loadLine() -> Int32? {
+        stack.top = 0
+        guard pushLine(firstLine: true) else { return nil }
+        var status = addReturn()
+        if status != LUA_OK {
+            status = multiLine()
+        }
+        stack.remove(at: 1)  // the line
+        return status
+    }
+
+    /// Prints the values on the stack with the global `print`.
+    func printResults() {
+        let n = stack.top
+        guard n > 0 else { return }
+        stack.getGlobal("print")
+        stack.insert(at: 1)
+        do {
+            try stack.call(arguments: n, results: 0)
+        } catch {
+            Console.message(nil, "error calling 'print' (\(error.message))")
+        }
+    }
+}

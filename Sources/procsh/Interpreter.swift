@@ -1,0 +1,219 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLua
+import CLuaShim
+import LuaKit
+import REPL
+
+/// lua.c's stand-alone interpreter, over LuaKit: `main` runs `pmain` as a
+/// protected Lua call, so every chunk runs as lua.c runs it (with the same
+/// traceback, down to its bottom `[C]: in ?` line).
+final class Interpreter {
+    let argv: [UnsafeMutablePointer<CChar>]
+    let words: [String]
+    /// The name put in front of error messages: argv[0], as lua.c does.
+    let progname: String
+    let state: LuaState
+    var stack: LuaStack { state.stack }
+
+    init(argv: [UnsafeMutablePointer<CChar>]) {
+        self.argv = argv
+        self.words = argv.map { String(cString: $0) }
+        self.progname = words.first.flatMap { $0.isEmpty ? nil : $0 } ?? "procsh"
+        self.state = LuaState(openLibraries: false)
+    }
+
+    /// Runs the command line; returns the exit status.
+    func main() -> Int32 {
+        _ = luash_gc(stack.L, LUA_GCSTOP)  // no collection while building the state
+        var succeeded = false
+        stack.push(function: { [unowned self] _ in
+            succeeded = self.pmain()
+            return 0
+        }, name: "pmain")
+        let status = stack.callStatus()
+        Console.report(stack, status: status, progname: progname)
+        return succeeded && status == LUA_OK ? EXIT_SUCCESS : EXIT_FAILURE
+    }
+
+    /// The interpreter's body: reads the options and acts on them in lua.c's order.
+    func pmain() -> Bool {
+        let flags: Arguments.Flags
+        let script: Int
+        switch Arguments.collect(words) {
+        case .badOption(let index):
+            Usage.printBadOption(words[index], progname: progname)
+            return false
+        case .run(let f, let s):
+            (flags, script) = (f, s)
+        }
+        if flags.contains(.help) {
+            Console.write(Usage.help(progname: progname))
+            return true
+        }
+        if flags.contains(.version) || flags.contains(.procshVersion) {
+            printVersion()
+            if flags.contains(.procshVersion) { return true }
+        }
+        if flags.contains(.ignoreEnvironment) {  // libraries then ignore LUA_PATH and LUA_CPATH
+            stack.push(true)
+            stack.rawSet(luash_registryindex(), key: "LUA_NOENV")
+        }
+        state.openLibraries()
+        createArgTable(script: script)
+        _ = luash_gc(stack.L, LUA_GCRESTART)
+        luash_gc_generational(stack.L)
+        if !flags.contains(.ignoreEnvironment) && handleLuaInit() != LUA_OK {
+            return false
+        }
+        if !runArguments(upTo: script > 0 ? script : argv.count) {
+            return false
+        }
+        if script > 0 && handleScript(at: script) != LUA_OK {
+            return false
+        }
+        if flags.contains(.interactive) {
+            runREPL()
+        } else if script < 1 && flags.isDisjoint(with: [.execute, .version]) {
+            if isatty(0) != 0 {
+                printVersion()
+                runREPL()
+            } else {
+                _ = doFile(nil)  // standard input runs as a script
+            }
+        }
+        return true
+    }
+
+    /// `-v`: procsh's line, then Lua's as lua.c prints it.
+    func printVersion() {
+        Console.write(Version.line)
+        Console.writeLine()
+        Console.write(Version.luaLine)
+        Console.writeLine()
+    }
+
+    /// The `arg` table: the script at 0, its arguments at 1..n, everything
+    /// before it (the interpreter and its options) at negative indices.
+    func createArgTable(script: Int) {
+        stack.newTable(array: Int32(argv.count - (script + 1)), hash: Int32(script + 1))
+        for (i, word) in argv.enumerated() {
+            stack.push(cString: word)
+            stack.rawSet(-2, index: Int64(i - script))
+        }
+        stack.setGlobal("arg")
+    }
+
+    /// Runs a loaded chunk (or reports why it did not load).
+    func doChunk(_ status: Int32) -> Int32 {
+        var status = status
+        if status == LUA_OK { status = stack.callWithTraceback() }
+        return Console.report(stack, status: status, progname: progname)
+    }
+
+    /// Loads and runs a file (nil: standard input).
+    func doFile(_ path: UnsafePointer<CChar>?) -> Int32 {
+        doChunk(stack.loadFileStatus(path))
+    }
+
+    /// Loads and runs a string under the chunk name `name`.
+    func doString(_ code: UnsafePointer<CChar>, name: String) -> Int32 {
+        doChunk(stack.loadStatus(UnsafeBufferPointer(start: code, count: strlen(code)), name: name))
+    }
+
+    /// `-l [g=]mod`: `g = require(mod)`.
+    func doLibrary(_ spec: String) -> Int32 {
+        let parts = spec.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let global = String(parts[0])
+        let module = parts.count > 1 ? String(parts[1]) : global
+        stack.getGlobal("require")
+        stack.push(module)
+        let status = stack.callWithTraceback(arguments: 1, results: 1)
+        if status == LUA_OK { stack.setGlobal(global) }
+        return Console.report(stack, status: status, progname: progname)
+    }
+
+    /// Runs `-e` and `-l` in order, and turns warnings on for `-W`. False if code failed.
+    func runArguments(upTo limit: Int) -> Bool {
+        var i = 1
+        while i < limit {
+            let word = Array(words[i].utf8)
+            switch word[1] {
+            case UInt8(ascii: "e"), UInt8(ascii: "l"):
+                let option = word[1]
+                var value = argv[i] + 2
+                if value.pointee == 0 {
+                    i += 1
+                    value = argv[i]
+                }
+                let status =
+                    option == UInt8(ascii: "e")
+                    ? doString(value, name: "=(command line)")
+                    : doLibrary(String(cString: value))
+                if status != LUA_OK { return false }
+            case UInt8(ascii: "W"):
+                lua_warning(stack.L, "@on", 0)
+            default:
+                break
+            }
+            i += 1
+        }
+        return true
+    }
+
+    /// `LUA_INIT_5_4` or else `LUA_INIT`: code, or `@file` to run a file.
+    func handleLuaInit() -> Int32 {
+        var name = "=LUA_INIT_5_4"
+        var value = getenv("LUA_INIT_5_4")
+        if value == nil {
+            name = "=LUA_INIT"
+            value = getenv("LUA_INIT")
+        }
+        guard let value else { return LUA_OK }
+        if value.pointee == CChar(UInt8(ascii: "@")) { return doFile(value + 1) }
+        return doString(value, name: name)
+    }
+
+    /// Runs the script at `index` with the rest of the words as its arguments (`...`).
+    func handleScript(at index: Int) -> Int32 {
+        let isStdin = words[index] == "-" && words[index - 1] != "--"
+        var status = stack.loadFileStatus(isStdin ? nil : argv[index])
+        if status == LUA_OK {
+            if let n = pushScriptArguments() {
+                status = stack.callWithTraceback(arguments: n, results: nil)
+            } else {
+                status = LUA_ERRRUN
+            }
+        }
+        return Console.report(stack, status: status, progname: progname)
+    }
+
+    /// Pushes `arg[1]` ... `arg[#arg]`; nil (with the error message pushed) if it cannot.
+    func pushScriptArguments() -> Int32? {
+        guard stack.getGlobal("arg") == .table else {
+            stack.pop()
+            stack.push("'arg' is not a table")
+            return nil
+        }
+        let n = Int32(clamping: stack.rawLength(at: -1))
+        guard stack.canGrow(by: n + 3) else {
+            stack.pop()
+            stack.push("stack overflow (too many arguments to script)")
+            return nil
+        }
+        for i in stride(from: 1, through: n, by: 1) {
+            stack.rawGet(-i, index: Int64(i))
+        }
+        stack.remove(at: -n - 1)  // the table
+        return n
+    }
+
+    /// The read-eval-print loop, reading plain lines from standard input.
+    func runREPL() {
+        var repl = REPL(stack: stack, reader: PlainLineReader())
+        repl.run()
+    }
+}

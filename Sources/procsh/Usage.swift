@@ -1,0 +1,65 @@
+import REPL
+
+/// The texts procsh prints about its own command line.
+enum Usage {
+    /// lua.c's usage message for a bad option, then a pointer to procsh's own help.
+    static func printBadOption(_ option: String, progname: String) {
+        let bytes = Array(option.utf8)
+        let needsArgument = bytes.count > 1 && (bytes[1] == UInt8(ascii: "e") || bytes[1] == UInt8(ascii: "l"))
+        Console.writeError("\(progname): ")
+        Console.writeError(needsArgument ? "'\(option)' needs argument\n" : "unrecognized option '\(option)'\n")
+        Console.writeError(
+            """
+            usage: \(progname) [options] [script [args]]
+            Available options are:
+              -e stat   execute string 'stat'
+              -i        enter interactive mode after executing 'script'
+              -l mod    require library 'mod' into global 'mod'
+              -l g=mod  require library 'mod' into global 'g'
+              -v        show version information
+              -E        ignore environment variables
+              -W        turn warnings on
+              --        stop handling options
+              -         stop handling options and execute stdin
+            Run '\(progname) --help' for procsh's own options.
+
+            """)
+    }
+
+    /// `--help`: everything the command line takes.
+    static func help(progname: String) -> String {
+        """
+        procsh: Lua 5.4 for automating Workiva's Processes API.
+
+        usage: \(progname) [options] [script [args]]
+
+        procsh runs Lua exactly as the stand-alone 'lua' interpreter does: scripts,
+        '#!/usr/bin/env procsh' files, code piped on standard input, and the
+        interactive prompt.
+
+        Lua's options:
+          -e stat   execute string 'stat'
+          -i        enter interactive mode after executing 'script'
+          -l mod    require library 'mod' into global 'mod'
+          -l g=mod  require library 'mod' into global 'g'
+          -v        show version information
+          -E        ignore environment variables
+          -W        turn warnings on
+          --        stop handling options
+          -         stop handling options and execute stdin
+
+        procsh's options (before the script):
+          --help     show this help and exit
+          --version  show procsh's and Lua's versions and exit
+
+        Environment:
+          LUA_INIT_5_4, LUA_INIT   code (or @file) to run first, unless -E
+          LUA_PATH_5_4, LUA_PATH   where 'require' looks for Lua modules (';;' adds the default)
+          LUA_CPATH_5_4, LUA_CPATH where 'require' looks for C modules
+
+        With no script and no -e or -v: the interactive prompt when standard input
+        is a terminal, else standard input runs as a script.
+
+        """
+    }
+}
