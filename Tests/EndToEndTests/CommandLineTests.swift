@@ -178,7 +178,7 @@ struct CommandLineTests {
         Case("-W with stdin", ["-W"], stdin: .text("warn('stdin warning')\n")),
         Case("-l with stdin", ["-l", "string"], stdin: .text("print(string == _G.string)\n")),
         Case("-e does not read stdin", ["-e", "print('only e')"], stdin: .text("print('from stdin')\n")),
-        Case("binary (precompiled) chunk on stdin is not tested; BOM-less utf8 text", [],
+        Case("UTF-8 text on stdin", [],
              stdin: .text("print('caf\u{e9}')\n")),
     ]
 
