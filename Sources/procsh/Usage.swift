@@ -2,6 +2,20 @@ import REPL
 
 /// The texts procsh prints about its own command line.
 enum Usage {
+    /// lua.c's list of options, word for word.
+    static let luaOptions = """
+          -e stat   execute string 'stat'
+          -i        enter interactive mode after executing 'script'
+          -l mod    require library 'mod' into global 'mod'
+          -l g=mod  require library 'mod' into global 'g'
+          -v        show version information
+          -E        ignore environment variables
+          -W        turn warnings on
+          --        stop handling options
+          -         stop handling options and execute stdin
+
+        """
+
     /// lua.c's usage message for a bad option, then a pointer to procsh's own help.
     static func printBadOption(_ option: String, progname: String) {
         let bytes = Array(option.utf8)
@@ -12,16 +26,7 @@ enum Usage {
             """
             usage: \(progname) [options] [script [args]]
             Available options are:
-              -e stat   execute string 'stat'
-              -i        enter interactive mode after executing 'script'
-              -l mod    require library 'mod' into global 'mod'
-              -l g=mod  require library 'mod' into global 'g'
-              -v        show version information
-              -E        ignore environment variables
-              -W        turn warnings on
-              --        stop handling options
-              -         stop handling options and execute stdin
-            Run '\(progname) --help' for procsh's own options.
+            \(luaOptions)Run '\(progname) --help' for procsh's own options.
 
             """)
     }
@@ -38,16 +43,7 @@ enum Usage {
         interactive prompt.
 
         Lua's options:
-          -e stat   execute string 'stat'
-          -i        enter interactive mode after executing 'script'
-          -l mod    require library 'mod' into global 'mod'
-          -l g=mod  require library 'mod' into global 'g'
-          -v        show version information
-          -E        ignore environment variables
-          -W        turn warnings on
-          --        stop handling options
-          -         stop handling options and execute stdin
-
+        \(luaOptions)
         procsh's options (before the script):
           --help     show this help and exit
           --version  show procsh's and Lua's versions and exit
