@@ -53,8 +53,8 @@ static luash_host_call host_call = NULL;
 static luash_host_release host_release = NULL;
 
 void luash_host_setup(luash_host_call call, luash_host_release release) {
-  if (host_call == NULL) host_call = call;
-  if (host_release == NULL) host_release = release;
+  host_call = call;
+  host_release = release;
 }
 
 #define HOSTFN_META "LuaKit.HostFunction"

@@ -20,8 +20,9 @@ final class HostFunction {
         self.body = body
     }
 
-    /// Gives the C trampoline its way back into Swift (once per process).
-    static func installDispatch() {
+    /// Gives the C trampoline its way back into Swift; evaluated once per
+    /// process (a lazy static is initialised exactly once, whatever the threads).
+    static let dispatchInstalled: Void = {
         luash_host_setup(
             { L, fn in
                 let function = Unmanaged<HostFunction>.fromOpaque(fn!).takeUnretainedValue()
@@ -36,7 +37,7 @@ final class HostFunction {
             { object in
                 Unmanaged<AnyObject>.fromOpaque(object!).release()
             })
-    }
+    }()
 }
 
 extension LuaStack {

@@ -15,7 +15,7 @@ public final class LuaState {
     /// Creates a state; with `openLibraries`, Lua's standard libraries are open.
     /// Stops the program when the system is out of memory, as nothing could run.
     public init(openLibraries: Bool = true) {
-        HostFunction.installDispatch()
+        _ = HostFunction.dispatchInstalled
         memory = .allocate(capacity: 1)
         memory.initialize(to: luash_memory(used: 0, peak: 0, limit: 0, host: 1))
         guard let L = luash_newstate(memory) else {

@@ -88,7 +88,7 @@ typedef int (*luash_host_call)(lua_State *L, void *fn);
 /* Releases a host object or function (drops the reference the userdata held). */
 typedef void (*luash_host_release)(void *obj);
 
-/* Installs the two callbacks (once per process; later calls are ignored). */
+/* Installs the two callbacks; call it once per process, before any host function runs. */
 void luash_host_setup(luash_host_call call, luash_host_release release);
 
 /* Pushes a Lua function that calls the host function 'fn' (an owned reference:
