@@ -29,14 +29,18 @@ final class Interpreter {
     /// Runs the command line; returns the exit status.
     func main() -> Int32 {
         _ = luash_gc(stack.L, LUA_GCSTOP)  // no collection while building the state
-        var succeeded = false
-        stack.push(function: { [unowned self] _ in
-            succeeded = self.pmain()
-            return 0
+        stack.push(function: { [unowned self] s in
+            s.push(self.pmain())
+            return 1
         }, name: "pmain")
-        let status = stack.callStatus()
+        // lua.c passes argc and argv to its pmain: the same two arguments keep
+        // the Lua stack exactly as deep (tracebacks count the levels left).
+        stack.push(argv.count)
+        stack.pushNil()
+        let status = stack.callStatus(arguments: 2, results: 1)
+        let succeeded = status == LUA_OK && stack.bool(at: -1)
         Console.report(stack, status: status, progname: progname)
-        return succeeded && status == LUA_OK ? EXIT_SUCCESS : EXIT_FAILURE
+        return succeeded ? EXIT_SUCCESS : EXIT_FAILURE
     }
 
     /// The interpreter's body: reads the options and acts on them in lua.c's order.

@@ -23,6 +23,8 @@ struct CommandLineTests {
         Case("-- before the script", ["--", "args.lua", "a", "b"], files: argFiles),
         Case("-E -W -e ... script", ["-E", "-W", "-e", "y=2", "args.lua", "z"], files: argFiles),
         Case("script in a subdirectory", ["sub/args.lua", "q"], files: ["sub/args.lua": argsScript]),
+        Case("concatenated -e before the script", ["-ex=1", "-lstring", "args.lua", "a"], files: argFiles),
+        Case("script name with a space", ["my script.lua", "a b"], files: ["my script.lua": argsScript]),
         Case("no script: arg from -e", ["-e", "for i = -3, #arg do print(i, arg[i]) end print(#arg, ...)"]),
         Case("-e then a non-option word is the script", ["-e", "print('e ran')", "missing.lua", "b"]),
     ]

@@ -132,7 +132,7 @@ final class RunningProcess: @unchecked Sendable {
         process.terminationHandler = { _ in exited.signal() }
         self.process = process
 
-        try process.run()
+        try Self.launchWithEmptySignalMask(process)
         pid = process.processIdentifier
         // The child has its own copy of stdin; Foundation already closed our copies of the
         // write ends of the output pipes (they were passed as Pipe objects).
@@ -146,6 +146,26 @@ final class RunningProcess: @unchecked Sendable {
         } else {
             Self.drain(errPipe.fileHandleForReading, into: err)
         }
+    }
+
+    /// posix_spawn gives the child the *calling thread's* signal mask, and the threads
+    /// Swift concurrency runs tests on block signals such as SIGINT: a child spawned from
+    /// them would never see our SIGINT. So spawn from a fresh thread with an empty mask.
+    private static func launchWithEmptySignalMask(_ process: Process) throws {
+        final class Outcome: @unchecked Sendable {
+            var error: (any Error)?
+            let done = DispatchSemaphore(value: 0)
+        }
+        let outcome = Outcome()
+        Thread.detachNewThread {
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            pthread_sigmask(SIG_SETMASK, &empty, nil)
+            do { try process.run() } catch { outcome.error = error }
+            outcome.done.signal()
+        }
+        outcome.done.wait()
+        if let error = outcome.error { throw error }
     }
 
     private static func drain(_ handle: FileHandle, into buffer: OutputBuffer) {

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGINT handling (lua.c's `laction`/`lstop`). Each script first prints "ready" and
+/// flushes from *inside* the code that will be interrupted, so the signal handler is
+/// certainly installed when the test signals.
+@Suite("SIGINT")
+struct SignalTests {
+
+    /// Starts `program args` in a fresh directory, waits for "ready" on stdout, then runs
+    /// `interact` (which sends signals) and waits for the end.
+    private static func interrupted(
+        _ program: String,
+        _ args: [String],
+        stdin: Stdin = .null,
+        interact: @Sendable (RunningProcess) async throws -> Void
+    ) async throws -> ProcessResult {
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let child = try RunningProcess(
+            executable: program, arguments: args,
+            environment: baseEnvironment(home: dir.path), directory: dir, stdin: stdin)
+        let ready = await child.waitForStdout(containing: "ready\n", timeout: 10)
+        if !ready {
+            child.send(SIGKILL)
+            let r = await child.wait(timeout: 5)
+            throw HarnessError("\(program) never printed ready:\n\(r)")
+        }
+        try await interact(child)
+        var result = await child.wait(timeout: 10)
+        let subs = [(program, "<prog>"), (dir.path, "<dir>")]
+        result.stdout = normalise(result.stdout, replacing: subs)
+        result.stderr = normalise(result.stderr, replacing: subs)
+        return result
+    }
+
+    /// Both programs, concurrently.
+    private static func both(
+        _ args: [String],
+        stdin: Stdin = .null,
+        interact: @escaping @Sendable (RunningProcess) async throws -> Void
+    ) async throws -> (ref: ProcessResult, procsh: ProcessResult) {
+        let refPath = try Programs.reference()
+        let procshPath = try Programs.procsh()
+        async let ref = interrupted(refPath, args, stdin: stdin, interact: interact)
+        async let sh = interrupted(procshPath, args, stdin: stdin, interact: interact)
+        return try await (ref, sh)
+    }
+
+    private static let sendOneSIGINT: @Sendable (RunningProcess) async throws -> Void = { child in
+        try await Task.sleep(nanoseconds: 300_000_000)
+        child.send(SIGINT)
+    }
+
+    @Test("SIGINT in a loop: 'interrupted!' with a traceback, exit status 1")
+    func interruptLoop() async throws {
+        let (ref, sh) = try await Self.both(
+            ["-e", "io.write('ready\\n') io.flush() while true do end"], interact: Self.sendOneSIGINT)
+        #expect(!ref.timedOut && !sh.timedOut, "lua5.4: \(ref)\nprocsh: \(sh)")
+        #expect(ref.termination == .exit(1), "lua5.4 itself: \(ref)")
+        #expect(sh.termination == ref.termination, "lua5.4: \(ref)\nprocsh: \(sh)")
+        #expect(sh.stdout == ref.stdout, Comment(rawValue: describeDifference("stdout", expected: ref.stdout, actual: sh.stdout)))
+        let refFirst = ref.stderr.components(separatedBy: "\n").first ?? ""
+        let shFirst = sh.stderr.components(separatedBy: "\n").first ?? ""
+        #expect(refFirst == "<prog>: interrupted!", "lua5.4 itself: \(ref)")
+        #expect(shFirst == refFirst, Comment(rawValue: describeDifference("stderr", expected: ref.stderr, actual: sh.stderr)))
+        #expect(sh.stderr.contains("\nstack traceback:\n"), "procsh: \(sh)")
+    }
+
+    @Test("SIGINT in a script file loop")
+    func interruptScriptLoop() async throws {
+        // A script file rather than -e: the traceback names the script.
+        let refPath = try Programs.reference()
+        let procshPath = try Programs.procsh()
+        func one(_ program: String) async throws -> ProcessResult {
+            let dir = try makeTempDirectory(files: ["loop.lua": """
+                local function spin()
+                  io.write("ready\\n") io.flush()
+                  while true do end
+                end
+                spin()
+                """])
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let child = try RunningProcess(
+                executable: program, arguments: ["loop.lua"],
+                environment: baseEnvironment(home: dir.path), directory: dir)
+            guard await child.waitForStdout(containing: "ready\n") else {
+                child.send(SIGKILL)
+                throw HarnessError("\(program) never printed ready: \(await child.wait())")
+            }
+            try await Task.sleep(nanoseconds: 200_000_000)
+            child.send(SIGINT)
+            var r = await child.wait()
+            r.stderr = normalise(r.stderr, replacing: [(program, "<prog>")])
+            return r
+        }
+        async let refRun = one(refPath)
+        async let shRun = one(procshPath)
+        let (ref, sh) = try await (refRun, shRun)
+        #expect(sh.termination == ref.termination, "lua5.4: \(ref)\nprocsh: \(sh)")
+        #expect(sh.stdout == ref.stdout)
+        let refFirst = ref.stderr.components(separatedBy: "\n").first ?? ""
+        let shFirst = sh.stderr.components(separatedBy: "\n").first ?? ""
+        #expect(shFirst == refFirst, Comment(rawValue: describeDifference("stderr", expected: ref.stderr, actual: sh.stderr)))
+    }
+
+    @Test("pcall catches the interruption")
+    func pcallCatchesInterrupt() async throws {
+        let (ref, sh) = try await Self.both(
+            ["-e", "local ok, e = pcall(function() io.write('ready\\n') io.flush() while true do end end) print(ok, e) print('continues')"],
+            interact: Self.sendOneSIGINT)
+        #expect(ref.stdout == "ready\nfalse\tinterrupted!\ncontinues\n", "lua5.4 itself: \(ref)")
+        #expect(sh.termination == ref.termination, "lua5.4: \(ref)\nprocsh: \(sh)")
+        #expect(sh.stdout == ref.stdout, Comment(rawValue: describeDifference("stdout", expected: ref.stdout, actual: sh.stdout)))
+        #expect(sh.stderr == ref.stderr, Comment(rawValue: describeDifference("stderr", expected: ref.stderr, actual: sh.stderr)))
+    }
+
+    @Test("SIGINT in the REPL interrupts the line, the REPL goes on")
+    func interruptInREPL() async throws {
+        let input = "io.write('ready\\n') io.flush() while true do end\nprint('after')\n"
+        let (ref, sh) = try await Self.both(["-i"], stdin: .text(input), interact: Self.sendOneSIGINT)
+        let lines = inputLines(of: input)
+        let refOut = removeReadlineEcho(from: ref.stdout, inputLines: lines, prompts: Allowances.defaultPrompts)
+        var shOut = dropProcshVersionLine(sh.stdout)
+        if Programs.procshIsReference {
+            shOut = removeReadlineEcho(from: shOut, inputLines: lines, prompts: Allowances.defaultPrompts)
+        }
+        #expect(ref.termination == .exit(0), "lua5.4 itself: \(ref)")
+        #expect(sh.termination == ref.termination, "lua5.4: \(ref)\nprocsh: \(sh)")
+        #expect(shOut == refOut, Comment(rawValue: describeDifference("stdout", expected: refOut, actual: shOut)))
+        #expect(sh.stderr == ref.stderr, Comment(rawValue: describeDifference("stderr", expected: ref.stderr, actual: sh.stderr)))
+    }
+
+    @Test("SIGINT during a blocking io.read (idle pipe) interrupts it")
+    func interruptBlockingRead() async throws {
+        // lua.c installs its handler with sigaction and no SA_RESTART: the read fails with
+        // EINTR, io.read returns, and the hook raises "interrupted!" (lua5.4 exits 1).
+        let (ref, sh) = try await Self.both(
+            ["-e", "io.stdout:write('ready\\n') io.stdout:flush() print(io.read()) print('read returned')"],
+            stdin: .openPipe
+        ) { child in
+            try await Task.sleep(nanoseconds: 300_000_000)
+            child.send(SIGINT)
+            // Do not hang if the first SIGINT did nothing: a second one ends it.
+            for _ in 0..<100 where child.isRunning { try await Task.sleep(nanoseconds: 10_000_000) }
+            child.send(SIGINT)
+        }
+        #expect(ref.termination == .exit(1), "lua5.4 itself: \(ref)")
+        #expect(sh.termination == ref.termination, "lua5.4: \(ref)\nprocsh: \(sh)")
+        #expect(sh.stdout == ref.stdout, Comment(rawValue: describeDifference("stdout", expected: ref.stdout, actual: sh.stdout)))
+        #expect(sh.stderr == ref.stderr, Comment(rawValue: describeDifference("stderr", expected: ref.stderr, actual: sh.stderr)))
+    }
+
+    @Test("a second SIGINT during a long C call kills the process")
+    func secondInterruptKills() async throws {
+        // string.find with heavy backtracking runs for a long time inside C, where the hook
+        // set by the first SIGINT cannot run; the handler reset SIGINT to SIG_DFL, so the
+        // second SIGINT terminates the process.
+        let (ref, sh) = try await Self.both(
+            ["-e", "io.stdout:write('ready\\n') io.stdout:flush() print(string.rep('a', 4000):find('.-.-b'))"]
+        ) { child in
+            try await Task.sleep(nanoseconds: 300_000_000)
+            child.send(SIGINT)
+            // The first SIGINT only sets a hook; the C call goes on.
+            try await Task.sleep(nanoseconds: 300_000_000)
+            #expect(child.isRunning, "\(child.executable) ended after the first SIGINT")
+            child.send(SIGINT)
+        }
+        #expect(ref.termination == .signal(SIGINT), "lua5.4 itself: \(ref)")
+        #expect(sh.termination == ref.termination, "lua5.4: \(ref)\nprocsh: \(sh)")
+        #expect(sh.stdout == ref.stdout, Comment(rawValue: describeDifference("stdout", expected: ref.stdout, actual: sh.stdout)))
+        #expect(sh.stderr == ref.stderr, Comment(rawValue: describeDifference("stderr", expected: ref.stderr, actual: sh.stderr)))
+    }
+}
