@@ -204,18 +204,12 @@ private struct LuaToJSON {
         while stack.next(index) {
             switch stack.type(at: -2) {
             case .string:
-                stringKeys += 1
-                if firstString == nil {
-                    guard let key = stack.string(at: -2) else {
-                        stack.pop(2)
-                        throw JSONConversionError(path: path, reason: "a key is not valid UTF-8 (JSON text must be Unicode)")
-                    }
-                    firstString = key
-                }
-                if stack.string(at: -2) == nil {
+                guard let key = stack.string(at: -2) else {
                     stack.pop(2)
                     throw JSONConversionError(path: path, reason: "a key is not valid UTF-8 (JSON text must be Unicode)")
                 }
+                stringKeys += 1
+                if firstString == nil { firstString = key }
             case .number where stack.isInteger(at: -2) && stack.integer(at: -2)! >= 1:
                 integerKeys += 1
                 maxKey = max(maxKey, stack.integer(at: -2)!)

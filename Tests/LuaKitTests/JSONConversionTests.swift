@@ -74,6 +74,7 @@ struct JSONConversionTests {
         ("{f = print}", "jobs.f", "function"),
         ("{co = coroutine.create(print)}", "jobs.co", "thread"),
         ("{s = '\\xff'}", "jobs.s", "UTF-8"),
+        ("{['\\xff'] = 1}", "jobs", "key is not valid UTF-8"),
         ("{['odd key'] = {print}}", "jobs[\"odd key\"][1]", "function"),
         ("{{}, {arguments = {sendTaskArgs = {assignee = io.stdout}}}}", "jobs[2].arguments.sendTaskArgs.assignee", "userdata"),
     ])
