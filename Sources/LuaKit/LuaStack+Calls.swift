@@ -60,18 +60,16 @@ extension LuaStack {
     /// Compiles `code` and pushes the resulting function. `name` is the chunk
     /// name as Lua takes it: "=stdin" shows as `stdin`, "@file.lua" as `file.lua`.
     public func load(_ code: some Collection<UInt8>, name: String, mode: String = "bt") throws(LuaError) {
-        ensure(2)
-        let status: Int32 =
-            code.withContiguousStorageIfAvailable { buf in
-                buf.withMemoryRebound(to: CChar.self) { chars in
-                    luaL_loadbufferx(L, chars.baseAddress, chars.count, name, mode)
-                }
-            } ?? Array(code).withUnsafeBufferPointer { buf in
-                buf.withMemoryRebound(to: CChar.self) { chars in
-                    luaL_loadbufferx(L, chars.baseAddress, chars.count, name, mode)
-                }
-            }
-        try check(status)
+        try check(loadStatus(bytes: code, name: name, mode: mode))
+    }
+
+    /// Compiles `code` as ``load(_:name:mode:)`` does, but returns Lua's status,
+    /// leaving the function or the error message on top, as the C API does.
+    public func loadStatus(bytes code: some Collection<UInt8>, name: String, mode: String = "bt") -> Int32 {
+        let compile = { (buf: UnsafeBufferPointer<UInt8>) in
+            buf.withMemoryRebound(to: CChar.self) { loadStatus($0, name: name, mode: mode) }
+        }
+        return code.withContiguousStorageIfAvailable(compile) ?? Array(code).withUnsafeBufferPointer(compile)
     }
 
     /// Compiles `code` as ``load(_:name:mode:)`` does, but returns Lua's status,
@@ -102,10 +100,9 @@ extension LuaStack {
 
     /// Compiles a file (nil: standard input), skipping a first line that starts with `#`.
     public func loadFile(_ path: String?) throws(LuaError) {
-        ensure(3)
-        try check(luaL_loadfilex(L, path, nil))
+        let status = path.map { $0.withCString { loadFileStatus($0) } } ?? loadFileStatus(nil)
+        try check(status)
     }
-
 
     /// Calls the function under the top `arguments` values; leaves `results`
     /// results (all of them with `nil`). Throws the error value it raised.

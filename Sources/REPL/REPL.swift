@@ -62,16 +62,16 @@ public struct REPL<Reader: LineReader> {
     }
 
     /// Tries the line on the stack as `return <line>;`. On success the stack
-    /// holds the line and the compiled function.
+    /// holds the line and the compiled function; on failure only the line.
     mutating func addReturn() -> Int32 {
         let line = stack.bytes(at: -1) ?? []
-        do {
-            try stack.load(Array("return ".utf8) + line + [UInt8(ascii: ";")], name: "=stdin")
+        let status = stack.loadStatus(bytes: Array("return ".utf8) + line + [UInt8(ascii: ";")], name: "=stdin")
+        if status == LUA_OK {
             if !line.isEmpty { reader.remember(line) }
-            return LUA_OK
-        } catch {
-            return error.status.rawValue
+        } else {
+            stack.pop()  // the error message
         }
+        return status
     }
 
     /// Compiles the line at stack index 1, adding continuation lines while it
@@ -79,14 +79,7 @@ public struct REPL<Reader: LineReader> {
     mutating func multiLine() -> Int32 {
         while true {
             let line = stack.bytes(at: 1) ?? []
-            let status: Int32
-            do {
-                try stack.load(line, name: "=stdin")
-                status = LUA_OK
-            } catch {
-                status = error.status.rawValue
-                error.value?.push(onto: stack)
-            }
+            let status = stack.loadStatus(bytes: line, name: "=stdin")
             if !Self.isIncomplete(status: status, message: status == LUA_OK ? "" : stack.errorMessage(at: -1))
                 || !pushLine(firstLine: false)
             {
