@@ -7,6 +7,15 @@ let package = Package(
         .executable(name: "procsh", targets: ["procsh"]),
         .library(name: "LuaKit", targets: ["LuaKit"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
     targets: [
         // The system's Lua 5.4 library.
         .systemLibrary(
@@ -21,11 +30,36 @@ let package = Package(
         .target(name: "JSON", linkerSettings: [.linkedLibrary("m")]),
         // Swift over the Lua C API. Knows nothing of Workiva.
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShim", "JSON"]),
+        // The Processes API: types and client generated from openapi.yaml, and the
+        // client facade (auth, retries, rate limit, pagination, typed errors).
+        .target(
+            name: "ProcessesAPI",
+            dependencies: [
+                "JSON",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         // The read-eval-print loop of lua.c: line reading, incomplete input, printing.
         .target(name: "REPL", dependencies: ["LuaKit", "CLua", "CLuaShim"]),
         // The executable: a lua.c-compatible command line.
         .executableTarget(name: "procsh", dependencies: ["LuaKit", "REPL", "CLua", "CLuaShim"]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON"]),
+        .testTarget(
+            name: "ProcessesAPITests",
+            dependencies: [
+                "ProcessesAPI", "JSON",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,45 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+
+/// Authorises requests: HTTP Basic with the client's id and secret for the
+/// token request, `Bearer <token>` for everything else. A 401 drops the token,
+/// fetches a new one and sends the request once more (a 401 means the server
+/// did not act on it).
+struct AuthMiddleware: ClientMiddleware {
+    static let tokenOperation = "requestToken"
+
+    let credentials: ClientConfiguration.Credentials?
+    let tokens: TokenProvider
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        guard let credentials else {
+            if operationID == Self.tokenOperation { return try await next(request, body, baseURL) }
+            throw ProcessesAPIError.missingCredentials
+        }
+        if operationID == Self.tokenOperation {
+            let pair = Data("\(credentials.clientID):\(credentials.clientSecret)".utf8).base64EncodedString()
+            request.headerFields[.authorization] = "Basic \(pair)"
+            return try await next(request, body, baseURL)
+        }
+        let token = try await tokens.token()
+        request.headerFields[.authorization] = "Bearer \(token)"
+        let (response, responseBody) = try await next(request, body, baseURL)
+        guard response.status.code == 401 else { return (response, responseBody) }
+        await tokens.invalidate(token)
+        let fresh = try await tokens.token()
+        request.headerFields[.authorization] = "Bearer \(fresh)"
+        return try await next(request, body, baseURL)
+    }
+}
+
+extension ProcessesAPIError {
+    /// No client id and secret configured.
+    static let missingCredentials = ProcessesAPIError(
+        kind: .auth,
+        message: "no credentials: set WORKIVA_CLIENT_ID and WORKIVA_CLIENT_SECRET (a Workiva OAuth client), or use --sandbox to work against the local sandbox")
+}

@@ -1,0 +1,231 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import JSON
+import Logging
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
+
+/// The Processes API, as scripts use it: one object per configuration, safe to
+/// share between tasks. It authenticates (client credentials, token cached and
+/// refreshed), retries what is safe to retry, keeps under the rate limit, and
+/// reports every failure as a ``ProcessesAPIError``.
+///
+/// ```swift
+/// let client = try ProcessesClient(configuration: .init(region: .us, credentials: credentials))
+/// let created = try await client.createJobRuns(
+///     processRunID: "run-123", jobs: [job], placement: .init(relativeSiblingID: "job-7", before: false))
+/// ```
+public final class ProcessesClient: Sendable {
+    public let configuration: ClientConfiguration
+    let api: Client
+    let tokens: TokenProvider
+    /// The HTTP client this object created (and must shut down), if any.
+    private let ownedHTTPClient: HTTPClient?
+
+    /// A client over `transport`, or over its own AsyncHTTPClient when nil.
+    public init(
+        configuration: ClientConfiguration, transport: (any ClientTransport)? = nil,
+        logger: Logger = Logger(label: "procsh.api"), clock: ClientClock = .system
+    ) throws(ProcessesAPIError) {
+        try ClientConfiguration.check(configuration.baseURL)
+        self.configuration = configuration
+        let chosenTransport: any ClientTransport
+        if let transport {
+            chosenTransport = transport
+            ownedHTTPClient = nil
+        } else {
+            var http = HTTPClient.Configuration()
+            http.timeout = .init(
+                connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
+                read: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+            http.redirectConfiguration = .disallow  // never carry credentials elsewhere
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+            ownedHTTPClient = client
+            chosenTransport = AsyncHTTPClientTransport(
+                configuration: .init(client: client, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000))))
+        }
+        // The token provider fetches through the same client, so token calls
+        // are rate limited and retried like the rest; it reaches the client
+        // through a box filled once the client exists.
+        let box = ClientBox()
+        let tokens = TokenProvider(clock: clock) {
+            guard let client = box.client else { throw CancellationError() }
+            return try await client.fetchToken()
+        }
+        self.tokens = tokens
+        var middlewares: [any ClientMiddleware] = [RetryMiddleware(policy: configuration.retry, clock: clock, logger: logger)]
+        if let limit = configuration.rateLimit {
+            middlewares.append(RateLimitMiddleware(limiter: RateLimiter(limit, clock: clock)))
+        }
+        middlewares += [
+            AuthMiddleware(credentials: configuration.credentials, tokens: tokens),
+            HeadersMiddleware(userAgent: configuration.userAgent),
+            BufferingMiddleware(maximumResponseBytes: configuration.maximumResponseBytes),
+        ]
+        api = Client(
+            serverURL: configuration.baseURL, configuration: .init(dateTranscoder: LenientISO8601DateTranscoder()),
+            transport: chosenTransport, middlewares: middlewares)
+        box.client = self
+    }
+
+    /// Closes the connections this client opened. Call it once, when done.
+    public func shutdown() async throws {
+        try await ownedHTTPClient?.shutdown()
+    }
+
+    deinit {
+        // A client that was never shut down must not leave AsyncHTTPClient complaining.
+        if let ownedHTTPClient { try? ownedHTTPClient.syncShutdown() }
+    }
+
+    // MARK: Operations
+
+    /// Where new job runs go: after or before a sibling, into a group, or (both
+    /// nil) at the end of the process run's top-level list.
+    public struct Placement: Sendable, Equatable {
+        public var relativeSiblingID: String?
+        public var parentGroupID: String?
+        /// Before the sibling (the API's default) or after it.
+        public var before: Bool?
+
+        public init(relativeSiblingID: String? = nil, parentGroupID: String? = nil, before: Bool? = nil) {
+            self.relativeSiblingID = relativeSiblingID
+            self.parentGroupID = parentGroupID
+            self.before = before
+        }
+
+        public static let end = Placement()
+    }
+
+    /// Creates job runs in a running process run (`POST /processRuns/{id}/jobRuns`).
+    /// Not idempotent: a failure whose outcome is unknown is not retried.
+    public func createJobRuns(
+        processRunID: String, jobs: [Components.Schemas.JobRunCreate], placement: Placement = .end
+    ) async throws(ProcessesAPIError) -> [Components.Schemas.JobRun] {
+        try await call("POST", "/processRuns/\(processRunID)/jobRuns") {
+            let output = try await api.createJobRuns(
+                path: .init(processRunId: processRunID),
+                query: .init(
+                    relativeSiblingId: placement.relativeSiblingID, parentGroupId: placement.parentGroupID,
+                    before: placement.before.map { $0 ? ._true : ._false }),
+                headers: .init(xVersion: .v2026_04_01_processes_preview),
+                body: .json(jobs))
+            return try output.created.body.json
+        }
+    }
+
+    /// A process run with its whole tree of group runs and job runs.
+    public func getProcessRun(id: String, excludeGeneratedJobs: Bool? = nil) async throws(ProcessesAPIError) -> Components.Schemas.ProcessRun {
+        try await call("GET", "/processRuns/\(id)") {
+            try await api.getProcessRun(
+                path: .init(processRunId: id), query: .init(excludeGeneratedJobs: excludeGeneratedJobs),
+                headers: .init(xVersion: .v2026_04_01_processes_preview)
+            ).ok.body.json
+        }
+    }
+
+    /// A process (a definition).
+    public func getProcess(id: String, excludeGeneratedJobs: Bool? = nil) async throws(ProcessesAPIError) -> Components.Schemas.Process {
+        try await call("GET", "/processes/\(id)") {
+            try await api.getProcess(
+                path: .init(processId: id), query: .init(excludeGeneratedJobs: excludeGeneratedJobs),
+                headers: .init(xVersion: .v2026_04_01_processes_preview)
+            ).ok.body.json
+        }
+    }
+
+    /// Creates a process and its job tree.
+    public func createProcess(_ definition: Components.Schemas.ProcessCreate) async throws(ProcessesAPIError) -> Components.Schemas.Process {
+        try await call("POST", "/processes") {
+            try await api.createProcess(headers: .init(xVersion: .v2026_04_01_processes_preview), body: .json(definition))
+                .created.body.json
+        }
+    }
+
+    /// Starts a run of a process.
+    public func runProcess(id: String, sendProcessCompleteEmail: Bool? = nil) async throws(ProcessesAPIError) -> Components.Schemas.ProcessRun {
+        try await call("POST", "/processes/\(id)/run") {
+            try await api.runProcess(
+                path: .init(processId: id), headers: .init(xVersion: .v2026_04_01_processes_preview),
+                body: sendProcessCompleteEmail.map { .json(.init(sendProcessCompleteEmail: $0)) }
+            ).created.body.json
+        }
+    }
+
+    /// One page of processes. `next` is the token of a previous page's `@nextLink`.
+    public func listProcessesPage(
+        filter: String? = nil, orderBy: String? = nil, pageSize: Int? = nil, next: String? = nil
+    ) async throws(ProcessesAPIError) -> Components.Schemas.ProcessList {
+        try await call("GET", "/processes") {
+            try await api.listProcesses(
+                query: .init(next: next, maxpagesize: pageSize, filter: filter, orderBy: orderBy),
+                headers: .init(xVersion: .v2026_04_01_processes_preview)
+            ).ok.body.json
+        }
+    }
+
+    /// Every process, page after page as the sequence is read (``ProcessListing``).
+    public func processes(filter: String? = nil, orderBy: String? = nil, pageSize: Int? = nil) -> ProcessListing {
+        ProcessListing(client: self, filter: filter, orderBy: orderBy, pageSize: pageSize)
+    }
+
+    // MARK: Plumbing
+
+    /// Fetches an access token with the client credentials.
+    func fetchToken() async throws -> (token: String, expiresIn: Double?) {
+        let scope = configuration.credentials?.scope
+        let answer = try await call("POST", "/oauth2/token") {
+            try await api.requestToken(
+                headers: .init(xVersion: .v2026_04_01_processes_preview),
+                body: .urlEncodedForm(.init(grantType: .clientCredentials, scope: scope))
+            ).ok.body.json
+        }
+        return (answer.accessToken, answer.expiresIn.map(Double.init))
+    }
+
+    /// Runs one generated-client call and turns whatever it throws into a
+    /// ``ProcessesAPIError`` for `method path`.
+    func call<T>(_ method: String, _ path: String, _ body: () async throws -> T) async throws(ProcessesAPIError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw Self.translate(error, request: .init(method: method, path: path))
+        }
+    }
+
+    /// The ``ProcessesAPIError`` for an error out of the generated client.
+    static func translate(_ error: any Error, request: ProcessesAPIError.Request) -> ProcessesAPIError {
+        let inner = unwrapClientError(error)
+        if let inner = inner as? ProcessesAPIError { return inner }
+        guard let clientError = error as? ClientError else {
+            return ProcessesAPIError(kind: .transport, message: "\(error)", request: request)
+        }
+        if inner is CancellationError {
+            return ProcessesAPIError(kind: .usage, message: "the request was cancelled", request: request)
+        }
+        // A success status whose body is not what openapi.yaml says.
+        let status = clientError.response.map { Int($0.status.code) }
+        return ProcessesAPIError(
+            kind: .transport, status: status, code: "invalidResponse",
+            message: "the answer could not be read (\(describe(inner)))",
+            retryable: request.method == "GET", request: request,
+            hint: request.method == "GET" ? nil : RetryMiddleware.unknownOutcomeHint)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
+            DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return "\(path.isEmpty ? "body" : "body" + path): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Lets the token provider reach the client it belongs to (set once, at init).
+private final class ClientBox: @unchecked Sendable {
+    weak var client: ProcessesClient?
+}
