@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // The system's Lua 5.4 library.
@@ -46,10 +49,31 @@ let package = Package(
             ],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        // The sandbox: a stateful local stand-in for the API, serving the server
+        // side generated from the same openapi.yaml over Hummingbird.
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "ProcessesAPI", "JSON",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         // The read-eval-print loop of lua.c: line reading, incomplete input, printing.
         .target(name: "REPL", dependencies: ["LuaKit", "CLua", "CLuaShim"]),
         // The executable: a lua.c-compatible command line.
-        .executableTarget(name: "procsh", dependencies: ["LuaKit", "REPL", "CLua", "CLuaShim"]),
+        .executableTarget(
+            name: "procsh",
+            dependencies: [
+                "LuaKit", "REPL", "CLua", "CLuaShim", "Sandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON"]),
         .testTarget(
             name: "ProcessesAPITests",
@@ -58,6 +82,12 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: [
+                "Sandbox", "ProcessesAPI", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: []),

@@ -7,6 +7,12 @@ import CLuaShim
 
 // procsh: Lua 5.4 for automating Workiva's Processes API.
 let argv = (0..<Int(CommandLine.argc)).compactMap { CommandLine.unsafeArgv[$0] }
-let status = Interpreter(argv: argv).main()
+let words = argv.map { String(cString: $0) }
+let status: Int32
+if let command = Subcommand.match(words) {
+    status = Subcommand.run(command, arguments: Array(words.dropFirst(2)))
+} else {
+    status = Interpreter(argv: argv).main()
+}
 fflush(luash_stdout())
 exit(status)

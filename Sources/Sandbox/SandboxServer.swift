@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import ProcessesAPI
+
+/// The sandbox over HTTP: the generated server for every operation of
+/// openapi.yaml (auth, limits and faults in front), plus the admin endpoints
+/// under `/_sandbox/`.
+public final class SandboxServer: Sendable {
+    public struct Options: Sendable {
+        public var host = "127.0.0.1"
+        /// 0: any free port.
+        public var port = 8080
+        public var seed: Seed = .demo
+        public var faults = FaultPlan()
+        public var faultSeed: UInt64 = 1
+        /// Requests per client per 60 seconds.
+        public var rateLimit = 1000
+        /// Log a line per request (info level of `logger`).
+        public var logger = Logger(label: "procsh.sandbox", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        public init() {}
+    }
+
+    public let options: Options
+    public let store: SandboxStore
+    let tokens = TokenBook()
+    let limits: ClientRateLimits
+    let injector: FaultInjector
+    let requestLog = RequestLog()
+
+    public init(options: Options) {
+        self.options = options
+        store = SandboxStore(seed: options.seed)
+        limits = ClientRateLimits(limit: options.rateLimit)
+        injector = FaultInjector(plan: options.faults, seed: options.faultSeed)
+    }
+
+    /// Injected faults so far, by name.
+    public var faultCounts: [String: Int] { injector.counts }
+
+    /// The Hummingbird application; `onRunning` receives the bound port.
+    func application(onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
+        let router = Router()
+        router.middlewares.add(RequestLogMiddleware(log: requestLog, logger: options.logger))
+        addAdminRoutes(to: router)
+        try SandboxAPI(store: store, tokens: tokens).registerHandlers(
+            on: router,
+            middlewares: [
+                ErrorStage(), VersionStage(), BodyStage(), FaultStage(injector: injector), AuthStage(tokens: tokens, limits: limits),
+            ])
+        var quiet = Logger(label: "procsh.sandbox.http")
+        quiet.logLevel = .critical
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "procsh-sandbox"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: quiet)
+    }
+
+    /// Serves until the task is cancelled or the process gets SIGINT/SIGTERM.
+    /// `onRunning` gets the base URL once the port is bound.
+    public func serve(handleSignals: Bool = true, onRunning: @escaping @Sendable (URL) async -> Void) async throws {
+        let host = options.host
+        let app = try application { port in await onRunning(Self.baseURL(host: host, port: port)) }
+        try await app.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
+    }
+
+    static func baseURL(host: String, port: Int) -> URL {
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return URL(string: "http://\(shown):\(port)")!
+    }
+
+    /// Starts serving in the background (signals left alone); returns once the
+    /// port is bound. Stop it with ``RunningSandbox/stop()``.
+    public func start() async throws -> RunningSandbox {
+        let (bound, continuation) = AsyncStream<URL>.makeStream()
+        let task = Task {
+            try await serve(handleSignals: false) { url in continuation.yield(url) }
+        }
+        for await url in bound {
+            continuation.finish()
+            return RunningSandbox(baseURL: url, server: self, task: task)
+        }
+        // The stream ended without a URL: serving failed before binding.
+        try await task.value
+        throw SandboxStartError(message: "the sandbox stopped before it was listening")
+    }
+}
+
+/// A sandbox serving in the background.
+public struct RunningSandbox: Sendable {
+    public let baseURL: URL
+    public let server: SandboxServer
+    let task: Task<Void, any Error>
+
+    /// Stops serving and waits until the port is closed.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+public struct SandboxStartError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import JSON
+import ProcessesAPI
+
+extension SandboxStore {
+    /// Where new job runs go, as the query gives it.
+    struct Placement: Sendable {
+        var siblingID: String?
+        var parentGroupID: String?
+        var before: Bool
+    }
+
+    /// createJobRuns: checks every job, then inserts them all contiguously, in
+    /// body order, at the placement; nothing changes when anything is wrong.
+    func createJobRuns(
+        runID: String, placement: Placement, jobs: [Components.Schemas.JobRunCreate]
+    ) throws(SandboxError) -> [Components.Schemas.JobRun] {
+        guard !jobs.isEmpty else {
+            throw .invalid("emptyBody", "The body must be a non-empty array of job runs.", target: "body")
+        }
+        return try withState { (state: inout State) throws(SandboxError) -> [Components.Schemas.JobRun] in
+            guard var run = state.runs[runID] else {
+                throw .notFound("Could not find process run id \(runID)", target: "processRunId")
+            }
+            guard !run.isClosed else {
+                throw .conflict("Process run \(runID) is \(run.status) and no longer accepts job runs", target: "processRunId")
+            }
+            let (groupID, index) = try Self.position(in: run, placement)
+            let group = run.groups[groupID]!
+            if group.readOnly {
+                throw .conflict("Group \(groupID) is read-only and does not accept job runs", target: "parentGroupId")
+            }
+            if let status = group.status, status == "complete" || status == "cancelled" {
+                throw .conflict("Group \(groupID) is \(status) and no longer accepts job runs", target: "parentGroupId")
+            }
+            var records: [JobRecord] = []
+            records.reserveCapacity(jobs.count)
+            for (i, job) in jobs.enumerated() {
+                records.append(try Self.record(for: job, index: i, id: "", state: state))
+            }
+            for i in records.indices {
+                records[i].id = state.newID("jobrun")
+            }
+            // Insert all at once: later siblings' ordinals shift by jobs.count.
+            run.groups[groupID]!.children.insert(contentsOf: records.map(\.id), at: index)
+            for record in records {
+                run.jobs[record.id] = record
+                run.parentOf[record.id] = groupID
+            }
+            state.runs[runID] = run
+            return records.enumerated().map { offset, record in
+                record.response(ordinal: index + offset, parent: groupID)
+            }
+        }
+    }
+
+    /// The group the new jobs go into and the index of the first one.
+    static func position(in run: RunRecord, _ placement: Placement) throws(SandboxError) -> (String, Int) {
+        var groupID = RunRecord.rootID
+        if let parent = placement.parentGroupID {
+            guard run.groups[parent] != nil, parent != RunRecord.rootID else {
+                throw .notFound("Could not find group id \(parent) in process run \(run.id)", target: "parentGroupId")
+            }
+            groupID = parent
+        }
+        guard let sibling = placement.siblingID else {
+            return (groupID, run.groups[groupID]!.children.count)
+        }
+        guard let siblingParent = run.parentOf[sibling] else {
+            throw .notFound("Could not find sibling id \(sibling) in process run \(run.id)", target: "relativeSiblingId")
+        }
+        if placement.parentGroupID != nil && siblingParent != groupID {
+            throw .invalid(
+                "invalidSibling",
+                "Sibling \(sibling) is not a child of group \(groupID)",
+                target: "relativeSiblingId", meta: ["relativeSiblingId": .string(sibling), "parentGroupId": .string(groupID)])
+        }
+        groupID = siblingParent
+        let at = run.groups[groupID]!.children.firstIndex(of: sibling)!
+        return (groupID, placement.before ? at : at + 1)
+    }
+
+    /// Checks one job against the rules the schema cannot express and makes its record.
+    static func record(for job: Components.Schemas.JobRunCreate, index: Int, id: String, state: State) throws(SandboxError) -> JobRecord {
+        let base = "body[\(index)]"
+        switch job.arguments {
+        case .sendTask(let arguments):
+            guard job.action == .sendTask else { throw mismatch(job.action.rawValue, "sendTask", base) }
+            let args = arguments.sendTaskArgs
+            try checkTitle(args.title, "\(base).arguments.sendTaskArgs.title")
+            try checkPrincipal(args.assignee, "assignee", index, state)
+            if let approver = args.approver { try checkPrincipal(approver, "approver", index, state) }
+            if let dueDate = args.dueDate { try checkDate(dueDate, "\(base).arguments.sendTaskArgs.dueDate", index) }
+            if let document = args.document { _ = try checkDocument(document, index, state) }
+            return JobRecord(
+                id: id, name: args.title, action: "sendTask",
+                arguments: .init(value1: .sendTask(.init(
+                    _type: .sendTask,
+                    sendTaskArgs: .init(
+                        assignee: args.assignee.response, title: args.title, dueDate: args.dueDate,
+                        approver: args.approver?.response, document: args.document)))),
+                triggerType: (job.triggerType ?? .whenEligible).rawValue, status: "waiting")
+        case .contentRequest(let arguments):
+            guard job.action == .contentRequest else { throw mismatch(job.action.rawValue, "contentRequest", base) }
+            let args = arguments.contentRequestArgs
+            try checkTitle(args.title, "\(base).arguments.contentRequestArgs.title")
+            try checkPrincipal(args.assignee, "assignee", index, state)
+            if let approver = args.approver { try checkPrincipal(approver, "approver", index, state) }
+            let document = try checkDocument(args.document, index, state)
+            guard document.sections.contains(args.section) else {
+                throw .invalid(
+                    "invalidSection", "The provided section is not in document \(document.id).", target: "section",
+                    meta: ["argumentName": "section", "jobIndex": .integer(Int64(index)), "section": .string(args.section)])
+            }
+            return JobRecord(
+                id: id, name: args.title, action: "contentRequest",
+                arguments: .init(value1: .contentRequest(.init(
+                    _type: .contentRequest,
+                    contentRequestArgs: .init(
+                        assignee: args.assignee.response, title: args.title, document: args.document, section: args.section,
+                        approver: args.approver?.response, instructions: args.instructions)))),
+                triggerType: (job.triggerType ?? .whenEligible).rawValue, status: "waiting")
+        }
+    }
+
+    static func mismatch(_ action: String, _ type: String, _ base: String) -> SandboxError {
+        .invalid(
+            "actionMismatch", "action \"\(action)\" does not match arguments.type \"\(type)\"; they must name the same action",
+            target: "\(base).arguments.type")
+    }
+
+    static func checkTitle(_ title: String, _ target: String) throws(SandboxError) {
+        if title.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .invalid("invalidArgument", "title must not be empty", target: target)
+        }
+    }
+
+    /// The seed's `invalidUser` answer for an unknown user (or group).
+    static func checkPrincipal(_ principal: Components.Schemas.PrincipalCreate, _ argument: String, _ index: Int, _ state: State) throws(SandboxError) {
+        let known = state.principals[principal.id]
+        guard let known, known.type == principal._type.rawValue else {
+            let isGroup = principal._type == .group
+            throw .invalid(
+                isGroup ? "invalidGroup" : "invalidUser",
+                isGroup ? "The provided group is invalid." : "The provided user is invalid.",
+                target: argument,
+                meta: ["argumentName": .string(argument), "jobIndex": .integer(Int64(index)), "id": .string(principal.id)])
+        }
+    }
+
+    static func checkDocument(_ id: String, _ index: Int, _ state: State) throws(SandboxError) -> Seed.Document {
+        guard let document = state.documents[id] else {
+            throw .invalid(
+                "invalidDocument", "The provided document is invalid.", target: "document",
+                meta: ["argumentName": "document", "jobIndex": .integer(Int64(index)), "id": .string(id)])
+        }
+        return document
+    }
+
+    /// A real calendar date written YYYY-MM-DD.
+    static func checkDate(_ text: String, _ target: String, _ index: Int) throws(SandboxError) {
+        guard isCalendarDate(text) else {
+            throw .invalid(
+                "invalidDate", "dueDate \"\(text)\" is not a real date in the form YYYY-MM-DD", target: target,
+                meta: ["argumentName": "dueDate", "jobIndex": .integer(Int64(index))])
+        }
+    }
+
+    static func isCalendarDate(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for b in bytes[range] {
+                guard (48...57).contains(b) else { return nil }
+                n = n * 10 + Int(b - 48)
+            }
+            return n
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), year >= 1, (1...12).contains(month) else {
+            return false
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
+    }
+}
+
+extension Components.Schemas.PrincipalCreate {
+    /// The same principal in a response.
+    var response: Components.Schemas.Principal { .init(id: id, _type: _type.rawValue) }
+}
+
+extension JobRecord {
+    /// The job run as the API shows it; `parent` is absent for the root group.
+    /// createJobRuns answers with the fields of Workiva's example only
+    /// (`detailed: false`); a process run's tree adds status and name.
+    func response(ordinal: Int, parent: String, detailed: Bool = false) -> Components.Schemas.JobRun {
+        Components.Schemas.JobRun(
+            id: id, ordinal: Int32(clamping: ordinal), parent: parent == RunRecord.rootID ? nil : parent, action: action,
+            arguments: arguments, triggerType: triggerType, status: detailed ? status : nil, name: detailed ? name : nil)
+    }
+}

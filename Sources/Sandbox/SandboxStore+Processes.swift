@@ -1,0 +1,168 @@
+import Foundation
+import JSON
+import ProcessesAPI
+
+extension SandboxStore {
+    /// One page of processes: `$filter` (`name contains '...'`, `name eq '...'`),
+    /// `$orderBy` (`name`, `dueDate`, `run.created.dateTime`, each optionally
+    /// `asc`/`desc`; default `run.created.dateTime desc`), `$maxpagesize` 1...1000
+    /// (default 1000), `$next` from the previous page's `@nextLink`.
+    func listProcesses(filter: String?, orderBy: String?, pageSize: Int?, next: String?) throws(SandboxError) -> Components.Schemas.ProcessList {
+        let size = pageSize ?? 1000
+        guard (1...1000).contains(size) else {
+            throw .invalid("invalidParameter", "$maxpagesize must be between 1 and 1000", target: "$maxpagesize")
+        }
+        let offset: Int
+        if let next {
+            guard let n = Int(next), n >= 0 else { throw .invalid("invalidParameter", "$next is not a token this server issued", target: "$next") }
+            offset = n
+        } else {
+            offset = 0
+        }
+        let matches = try Self.filter(filter)
+        let order = try Self.order(orderBy)
+        let all = read { $0.processes }.filter(matches).sorted(by: order)
+        let page = all.dropFirst(offset).prefix(size)
+        var nextLink: String?
+        if offset + page.count < all.count {
+            var components = URLComponents()
+            components.path = "/processes"
+            components.queryItems = [URLQueryItem(name: "$next", value: String(offset + page.count)), URLQueryItem(name: "$maxpagesize", value: String(size))]
+                + (filter.map { [URLQueryItem(name: "$filter", value: $0)] } ?? [])
+                + (orderBy.map { [URLQueryItem(name: "$orderBy", value: $0)] } ?? [])
+            nextLink = components.string
+        }
+        return .init(data: page.map(\.response), nextLink: nextLink)
+    }
+
+    /// The `$filter` forms the sandbox understands.
+    static func filter(_ text: String?) throws(SandboxError) -> @Sendable (Seed.Process) -> Bool {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return { _ in true } }
+        let pattern = /^\s*name\s+(contains|eq)\s+'((?:[^']|'')*)'\s*$/
+        guard let match = try? pattern.ignoresCase().wholeMatch(in: text) else {
+            throw .invalid(
+                "invalidFilter", "unsupported $filter \"\(text)\": the sandbox understands name contains '...' and name eq '...'",
+                target: "$filter")
+        }
+        let value = String(match.2).replacingOccurrences(of: "''", with: "'").lowercased()
+        if match.1.lowercased() == "eq" { return { $0.name.lowercased() == value } }
+        return { $0.name.lowercased().contains(value) }
+    }
+
+    /// The `$orderBy` forms the sandbox understands.
+    static func order(_ text: String?) throws(SandboxError) -> @Sendable (Seed.Process, Seed.Process) -> Bool {
+        let words = (text ?? "run.created.dateTime desc").split(separator: " ").map { $0.lowercased() }
+        guard (1...2).contains(words.count), words.count == 1 || ["asc", "desc"].contains(words[1]) else {
+            throw .invalid("invalidOrderBy", "unsupported $orderBy \"\(text ?? "")\"", target: "$orderBy")
+        }
+        let descending = words.count == 2 && words[1] == "desc"
+        let ascending: @Sendable (Seed.Process, Seed.Process) -> Bool
+        switch words[0] {
+        case "name":
+            ascending = { a, b in (a.name, a.id) < (b.name, b.id) }
+        case "duedate":
+            ascending = { a, b in (a.dueDate ?? "", a.id) < (b.dueDate ?? "", b.id) }
+        case "run.created.datetime":
+            ascending = { a, b in (a.created ?? .distantPast, a.id) < (b.created ?? .distantPast, b.id) }
+        default:
+            throw .invalid(
+                "invalidOrderBy", "unsupported $orderBy \"\(text ?? "")\": use name, dueDate or run.created.dateTime, then asc or desc",
+                target: "$orderBy")
+        }
+        if descending {
+            return { a, b in ascending(b, a) }
+        }
+        return ascending
+    }
+
+    func process(id: String) throws(SandboxError) -> Components.Schemas.Process {
+        guard let process = read({ $0.processes.first { $0.id == id } }) else {
+            throw .notFound("Could not find process id \(id)", target: "processId")
+        }
+        return process.response
+    }
+
+    /// Creates a process from its definition; its jobs are checked as createJobRuns checks them.
+    func createProcess(_ definition: Components.Schemas.ProcessCreate) throws(SandboxError) -> Components.Schemas.Process {
+        try withState { (state: inout State) throws(SandboxError) -> Components.Schemas.Process in
+            var jobIndex = 0
+            func nodes(_ children: [Components.Schemas.ProcessChildCreate]) throws(SandboxError) -> [Seed.Node] {
+                var result: [Seed.Node] = []
+                for child in children {
+                    switch child {
+                    case .JobRunCreate(let job):
+                        let record = try Self.record(for: job, index: jobIndex, id: state.newID("job"), state: state)
+                        jobIndex += 1
+                        result.append(Seed.Node(
+                            id: record.id, name: record.name, action: record.action, arguments: record.arguments,
+                            triggerType: record.triggerType))
+                    case .GroupCreate(let group):
+                        result.append(Seed.Node(
+                            id: state.newID("group"), name: group.name, parallel: group.parallel, readOnly: false,
+                            children: try nodes(group.children ?? [])))
+                    }
+                }
+                return result
+            }
+            let name = definition.name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw .invalid("invalidArgument", "name must not be empty", target: "body.name") }
+            let process = Seed.Process(id: state.newID("process"), name: name, created: Date(), children: try nodes(definition.children ?? []))
+            state.processes.append(process)
+            return process.response
+        }
+    }
+
+    /// Starts a run of a process: a copy of its tree with new ids, running.
+    func runProcess(id: String) throws(SandboxError) -> Components.Schemas.ProcessRun {
+        let runID = try withState { (state: inout State) throws(SandboxError) -> String in
+            guard let process = state.processes.first(where: { $0.id == id }) else {
+                throw .notFound("Could not find process id \(id)", target: "processId")
+            }
+            func copy(_ nodes: [Seed.Node]) -> [Seed.Node] {
+                nodes.map { node in
+                    var n = node
+                    n.id = state.newID(node.isGroup ? "grouprun" : "jobrun")
+                    n.status = "waiting"
+                    n.children = node.children.map(copy)
+                    return n
+                }
+            }
+            let runID = state.newID("run")
+            state.runs[runID] = RunRecord(
+                id: runID, processID: process.id, name: process.name, status: "running", created: Date(), children: copy(process.children))
+            state.runOrder.append(runID)
+            return runID
+        }
+        return try processRun(id: runID)
+    }
+}
+
+extension Seed.Process {
+    /// The process as the API shows it.
+    var response: Components.Schemas.Process {
+        Components.Schemas.Process(
+            id: id, name: name, dueDate: dueDate, created: created.map { .init(dateTime: $0) },
+            children: Seed.Node.definitions(children, parent: nil))
+    }
+}
+
+extension Seed.Node {
+    /// Definition nodes as the API shows them.
+    static func definitions(_ nodes: [Seed.Node], parent: String?) -> [Components.Schemas.ProcessChild] {
+        nodes.enumerated().map { ordinal, node in
+            if node.isGroup {
+                var group = Components.Schemas.Group(parallel: node.parallel ?? false)
+                group.id = node.id
+                group.name = node.name
+                group.readOnly = node.readOnly
+                group.ordinal = Int32(clamping: ordinal)
+                group.parent = parent
+                group.children = definitions(node.children ?? [], parent: node.id)
+                return .Group(group)
+            }
+            return .Job(Components.Schemas.Job(
+                id: node.id, ordinal: Int32(clamping: ordinal), parent: parent, action: node.action ?? "",
+                arguments: node.arguments, triggerType: node.triggerType, name: node.name))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import JSON
+import OpenAPIRuntime
+import ProcessesAPI
+
+extension SandboxStore {
+    /// A process run with its whole tree.
+    func processRun(id: String) throws(SandboxError) -> Components.Schemas.ProcessRun {
+        try withState { (state: inout State) throws(SandboxError) -> Components.Schemas.ProcessRun in
+            guard let run = state.runs[id] else {
+                throw .notFound("Could not find process run id \(id)", target: "processRunId")
+            }
+            var counts: [String: Int64] = [:]
+            let children = Self.children(of: RunRecord.rootID, in: run, counts: &counts)
+            var answer = Components.Schemas.ProcessRun(id: run.id, name: run.name, status: run.status, children: children)
+            answer.statusCounts = .init(additionalProperties: counts)
+            answer.created = run.created.map { .init(dateTime: $0) }
+            if let processID = run.processID {
+                answer.additionalProperties = (try? OpenAPIObjectContainer(unvalidatedValue: ["processId": processID])) ?? .init()
+            }
+            return answer
+        }
+    }
+
+    /// The children of a group as the API shows them, counting job statuses on the way.
+    static func children(of groupID: String, in run: RunRecord, counts: inout [String: Int64]) -> [Components.Schemas.ProcessRunChild] {
+        let group = run.groups[groupID]!
+        return group.children.enumerated().map { ordinal, id in
+            if let child = run.groups[id] {
+                var inner: [String: Int64] = [:]
+                var g = Components.Schemas.GroupRun(parallel: child.parallel, readOnly: child.readOnly)
+                g.id = child.id
+                g.name = child.name
+                g.children = Self.children(of: id, in: run, counts: &inner)
+                g.status = child.status
+                g.triggerType = child.triggerType
+                g.ordinal = Int32(clamping: ordinal)
+                g.parent = groupID == RunRecord.rootID ? nil : groupID
+                g.statusCounts = .init(additionalProperties: inner)
+                counts.merge(inner, uniquingKeysWith: +)
+                return .GroupRun(g)
+            }
+            let job = run.jobs[id]!
+            counts[job.status ?? "waiting", default: 0] += 1
+            return .JobRun(job.response(ordinal: ordinal, parent: groupID, detailed: true))
+        }
+    }
+}

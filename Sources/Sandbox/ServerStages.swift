@@ -1,0 +1,266 @@
+import Foundation
+import HTTPTypes
+import JSON
+import OpenAPIRuntime
+import ProcessesAPI
+import Synchronization
+
+/// The signature every stage shares.
+typealias NextStage = @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+
+/// Outermost: renders every failure as the API's error document, so nothing
+/// escapes as a bare 500. Decoding failures of the generated server become 400
+/// with the offending field as `target`.
+struct ErrorStage: ServerMiddleware {
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        do {
+            return try await next(request, body, metadata)
+        } catch {
+            return Self.render(Self.sandboxError(for: error, operationID: operationID))
+        }
+    }
+
+    static func render(_ error: SandboxError) -> (HTTPResponse, HTTPBody?) {
+        var response = HTTPResponse(status: .init(code: error.status))
+        response.headerFields = error.headers
+        response.headerFields[.contentType] = "application/json; charset=utf-8"
+        return (response, HTTPBody(error.body))
+    }
+
+    /// The answer for whatever a later stage or the generated server threw.
+    static func sandboxError(for error: any Error, operationID: String) -> SandboxError {
+        var inner: any Error = error
+        var cause = ""
+        while let server = inner as? ServerError {
+            cause = server.causeDescription
+            if server.underlyingError is ServerError || server.underlyingError is SandboxError || server.underlyingError is DecodingError {
+                inner = server.underlyingError
+            } else {
+                inner = server.underlyingError
+                break
+            }
+        }
+        if let sandbox = inner as? SandboxError { return sandbox }
+        let isToken = operationID == AuthStage.tokenOperation
+        if let decoding = inner as? DecodingError {
+            let (target, message) = describe(decoding)
+            if isToken {
+                let grant = target.contains("grant_type")
+                return .oauth(400, grant ? "unsupported_grant_type" : "invalid_request", message)
+            }
+            return .invalid("invalidRequest", message, target: target)
+        }
+        if !cause.isEmpty, !(inner is CancellationError) {
+            // The runtime's own checks (a missing required parameter, a wrong content type).
+            let detail = "\(inner)"
+            let message = detail.isEmpty || detail == cause ? cause : "\(cause): \(detail)"
+            return isToken ? .oauth(400, "invalid_request", message) : .invalid("invalidRequest", message, target: nil)
+        }
+        return SandboxError(500, code: "500", message: "unknown error")
+    }
+
+    /// Where a decoding error happened, as a target, and what it was, in words.
+    static func describe(_ error: DecodingError) -> (String, String) {
+        func target(_ path: [any CodingKey]) -> String {
+            guard let first = path.first else { return "body" }
+            if first.intValue == nil, queryNames.contains(first.stringValue) { return first.stringValue }
+            return "body" + path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = target(context.codingPath)
+            return ("\(at).\(key.stringValue)", "missing required field \"\(key.stringValue)\" in \(at)")
+        case .typeMismatch(let type, let context):
+            return (target(context.codingPath), "\(target(context.codingPath)): expected \(typeName(type)); \(context.debugDescription)")
+        case .valueNotFound(let type, let context):
+            return (target(context.codingPath), "\(target(context.codingPath)): expected \(typeName(type)), found null")
+        case .dataCorrupted(let context):
+            let at = target(context.codingPath)
+            if context.debugDescription.hasPrefix("Additional properties are disabled"), let key = context.codingPath.last {
+                return (at, "unknown field \"\(key.stringValue)\" in \(target(context.codingPath.dropLast())): the schema does not allow it")
+            }
+            return (at, "\(at): \(context.debugDescription)")
+        @unknown default:
+            return ("body", "\(error)")
+        }
+    }
+
+    static let queryNames: Set<String> = [
+        "relativeSiblingId", "parentGroupId", "before", "excludeGeneratedJobs", "$next", "$maxpagesize", "$filter", "$orderBy",
+        "grant_type", "client_id", "client_secret", "scope",
+    ]
+
+    static func typeName(_ type: Any.Type) -> String {
+        let name = "\(type)"
+        if name.hasPrefix("Array") { return "an array" }
+        if name.hasPrefix("Dictionary") || name.contains("Components.Schemas") { return "an object" }
+        if name == "String" { return "a string" }
+        if name == "Bool" { return "a boolean" }
+        if name.hasPrefix("Int") || name == "Double" { return "a number" }
+        return name
+    }
+}
+
+/// Every operation needs `X-Version: 2026-04-01.processes.preview`.
+struct VersionStage: ServerMiddleware {
+    static let header = HTTPField.Name("X-Version")!
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let value = request.headerFields[Self.header]
+        guard value == APIVersion.current else {
+            throw SandboxError.invalid(
+                "invalidVersion",
+                value == nil
+                    ? "the X-Version header is required: send X-Version: \(APIVersion.current) (without it, Workiva serves version 2022-01-01, where this path does not exist)"
+                    : "X-Version \(value!) is not served here: send X-Version: \(APIVersion.current)",
+                target: "X-Version")
+        }
+        return try await next(request, body, metadata)
+    }
+}
+
+/// Bodies up to 10 MB (larger: 413), read whole; an empty body without a
+/// content type counts as no body (runProcess takes an optional one).
+struct BodyStage: ServerMiddleware {
+    static let limit = 10 * 1024 * 1024
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let tooLarge = SandboxError(413, code: "413", message: "The request body is larger than the limit of 10 MB.", target: "body")
+        if let length = request.headerFields[.contentLength].flatMap(Int.init), length > Self.limit { throw tooLarge }
+        guard let body else { return try await next(request, nil, metadata) }
+        var bytes: [UInt8] = []
+        for try await chunk in body {
+            guard bytes.count + chunk.count <= Self.limit else { throw tooLarge }
+            bytes += chunk
+        }
+        if bytes.isEmpty && request.headerFields[.contentType] == nil {
+            return try await next(request, nil, metadata)
+        }
+        return try await next(request, HTTPBody(bytes), metadata)
+    }
+}
+
+/// Bearer tokens and scopes for the API; HTTP Basic for the token request.
+/// Then the per-client rate limit.
+struct AuthStage: ServerMiddleware {
+    static let tokenOperation = "requestToken"
+    /// Operations that change state need `file:write`; the rest `file:read`.
+    static let writes: Set<String> = ["createJobRuns", "createProcess", "runProcess"]
+
+    let tokens: TokenBook
+    let limits: ClientRateLimits
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let authorization = request.headerFields[.authorization] ?? ""
+        if operationID == Self.tokenOperation {
+            var caller = Caller()
+            if authorization.lowercased().hasPrefix("basic ") {
+                guard let decoded = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+                    let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
+                else {
+                    throw SandboxError.oauth(401, "invalid_client", "Client authentication failed: malformed Basic credentials")
+                }
+                caller.basic = (String(text[..<colon]), String(text[text.index(after: colon)...]))
+                try limits.take(client: caller.basic!.id, operationID: operationID)
+            }
+            return try await Caller.$current.withValue(caller) { try await next(request, body, metadata) }
+        }
+        guard authorization.lowercased().hasPrefix("bearer "),
+            let grant = tokens.grant(for: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        else {
+            throw SandboxError.unauthorized
+        }
+        let needed = Self.writes.contains(operationID) ? "file:write" : "file:read"
+        guard grant.scopes.contains(needed) else { throw SandboxError.forbidden }
+        try limits.take(client: grant.clientID, operationID: operationID)
+        return try await Caller.$current.withValue(Caller(clientID: grant.clientID)) { try await next(request, body, metadata) }
+    }
+}
+
+/// The per-client limit: at most `limit` requests in each 60-second window.
+final class ClientRateLimits: Sendable {
+    static let window: TimeInterval = 60
+    let limit: Int
+    private let windows = Mutex<[String: (start: Date, count: Int)]>([:])
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Counts a request, or throws the documented 429.
+    func take(client: String, operationID: String, now: Date = Date()) throws(SandboxError) {
+        let retryIn: Int? = windows.withLock { windows in
+            var w = windows[client] ?? (now, 0)
+            if now.timeIntervalSince(w.start) >= Self.window { w = (now, 0) }
+            if w.count >= limit {
+                windows[client] = w
+                return max(1, Int((w.start.addingTimeInterval(Self.window).timeIntervalSince(now)).rounded(.up)))
+            }
+            w.count += 1
+            windows[client] = w
+            return nil
+        }
+        if let retryIn {
+            var error = SandboxError(
+                429, code: "429",
+                message: "Rate limit of \(limit) per 60 seconds exceeded for \(operationID) requests. Retry request in \(retryIn) seconds.")
+            error.headers[.retryAfter] = String(retryIn)
+            throw error
+        }
+    }
+
+    func reset() {
+        windows.withLock { $0 = [:] }
+    }
+}
+
+/// Injects the faults of ``FaultPlan``.
+struct FaultStage: ServerMiddleware {
+    let injector: FaultInjector
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        if injector.plan.latency > 0 { try await Task.sleep(for: .seconds(injector.plan.latency)) }
+        guard let fault = injector.draw() else { return try await next(request, body, metadata) }
+        switch fault {
+        case .serviceUnavailable:
+            var error = SandboxError(503, code: "503", message: "Service Unavailable.")
+            error.headers[.retryAfter] = "1"
+            throw error
+        case .tooManyRequests:
+            var error = SandboxError(429, code: "429", message: "Rate limit exceeded for \(operationID) requests (injected fault). Retry request in 1 seconds.")
+            error.headers[.retryAfter] = "1"
+            throw error
+        case .serverError:
+            throw SandboxError(500, code: "500", message: "unknown error")
+        case .reset:
+            return Self.brokenResponse()
+        case .serverErrorAfterCommit:
+            _ = try await next(request, body, metadata)
+            throw SandboxError(500, code: "500", message: "unknown error")
+        case .resetAfterCommit:
+            _ = try await next(request, body, metadata)
+            return Self.brokenResponse()
+        }
+    }
+
+    /// An answer that promises 64 bytes, sends 8, and then breaks the connection.
+    static func brokenResponse() -> (HTTPResponse, HTTPBody?) {
+        let stream = AsyncThrowingStream<ArraySlice<UInt8>, any Error> { continuation in
+            continuation.yield(ArraySlice("[{\"id\":".utf8))
+            continuation.finish(throwing: CancellationError())
+        }
+        var response = HTTPResponse(status: .created)
+        response.headerFields[.contentType] = "application/json"
+        return (response, HTTPBody(stream, length: .known(64), iterationBehavior: .single))
+    }
+}

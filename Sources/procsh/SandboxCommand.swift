@@ -1,0 +1,116 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import CLuaShim
+import Sandbox
+
+/// `procsh sandbox`: the local stand-in for the Processes API.
+struct SandboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "procsh sandbox",
+        abstract: "A local, stateful stand-in for Workiva's Processes API.",
+        discussion: "See docs/sandbox.md for its rules, seed format and admin endpoints.",
+        subcommands: [Serve.self])
+
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the sandbox over HTTP until interrupted (Ctrl-C).")
+
+        @Option(help: "Address to listen on (loopback unless you mean otherwise).")
+        var host = "127.0.0.1"
+
+        @Option(help: "Port to listen on; 0 picks a free one.")
+        var port = 8080
+
+        @Option(help: ArgumentHelp("Load this seed file (JSON) instead of the demo data.", valueName: "file"))
+        var seed: String?
+
+        @Option(help: ArgumentHelp("Inject faults, e.g. 503=0.1,429=0.05,reset=0.02,latency=20ms,500-after-commit=0.02.", valueName: "spec"))
+        var faults: String?
+
+        @Option(help: "Seed of the fault generator, for reproducible runs.")
+        var faultSeed: UInt64 = 1
+
+        @Option(help: "Requests per client per 60 seconds before 429.")
+        var rateLimit = 1000
+
+        @Flag(help: "Do not log a line per request.")
+        var quiet = false
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port number (0...65535)") }
+            guard rateLimit > 0 else { throw ValidationError("--rate-limit must be at least 1") }
+            if let faults {
+                do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
+            }
+        }
+
+        func run() throws {
+            var options = SandboxServer.Options()
+            options.host = host
+            options.port = port
+            options.rateLimit = rateLimit
+            options.faultSeed = faultSeed
+            if let faults { options.faults = try FaultPlan(parsing: faults) }
+            if let seed {
+                do { options.seed = try Seed.load(path: seed) } catch { throw ValidationError("--seed \(error)") }
+            }
+            if !quiet {
+                options.logger = Logger(label: "procsh.sandbox") { _ in LineLogHandler() }
+            }
+            let server = SandboxServer(options: options)
+            let seedName = seed ?? "the demo data"
+            let plan = options.faults
+            try blocking {
+                try await server.serve { url in
+                    let base = url.absoluteString
+                    print(
+                        """
+                        procsh sandbox listening on \(base)
+                          data: \(seedName)\(plan.faults.isEmpty && plan.latency == 0 ? "" : "; faults: \(plan)")
+                          demo credentials: sandbox-client / sandbox-secret (file:read file:write)
+                                            sandbox-reader / sandbox-secret (file:read)
+                          demo process run: demo-run (a complete one: demo-run-complete)
+                          token: curl -s -u sandbox-client:sandbox-secret -H 'X-Version: 2026-04-01.processes.preview' -d grant_type=client_credentials \(base)/oauth2/token
+                          admin: POST /_sandbox/reset, GET /_sandbox/state, GET /_sandbox/requests, GET /_sandbox/stats
+                        """)
+                    fflush(luash_stdout())
+                }
+            }
+        }
+    }
+}
+
+/// Runs async work to completion from synchronous code (the command line's
+/// thread is not a concurrency thread, so blocking it is safe).
+func blocking(_ work: @escaping @Sendable () async throws -> Void) throws {
+    let done = DispatchSemaphore(value: 0)
+    let outcome = Outcome()
+    Task {
+        do { try await work() } catch { outcome.error = error }
+        done.signal()
+    }
+    done.wait()
+    if let error = outcome.error { throw error }
+}
+
+private final class Outcome: @unchecked Sendable {
+    var error: (any Error)?
+}
+
+/// Log lines as they are: one message per line on standard output.
+struct LineLogHandler: LogHandler {
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        print(event.message)
+        fflush(luash_stdout())
+    }
+}
