@@ -89,6 +89,7 @@ let package = Package(
             dependencies: [
                 "Sandbox", "ProcessesAPI", "JSON",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ],

@@ -77,7 +77,16 @@ struct ErrorStage: ServerMiddleware {
         case .valueNotFound(let type, let context):
             return (target(context.codingPath), "\(target(context.codingPath)): expected \(typeName(type)), found null")
         case .dataCorrupted(let context):
-            let at = target(context.codingPath)
+            var at = target(context.codingPath)
+            // An enum value the schema does not list: "Cannot initialize BeforePayload from invalid String value maybe".
+            if let match = context.debugDescription.wholeMatch(of: /Cannot initialize (\w+) from invalid \w+ value (.*)/) {
+                if context.codingPath.isEmpty {
+                    let name = String(match.1.replacing("Payload", with: ""))
+                    let parameter = name.prefix(1).lowercased() + name.dropFirst()
+                    if queryNames.contains(parameter) { at = parameter }
+                }
+                return (at, "\(at): \"\(match.2)\" is not one of the values the API allows here")
+            }
             if context.debugDescription.hasPrefix("Additional properties are disabled"), let key = context.codingPath.last {
                 return (at, "unknown field \"\(key.stringValue)\" in \(target(context.codingPath.dropLast())): the schema does not allow it")
             }

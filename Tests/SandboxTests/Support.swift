@@ -104,3 +104,107 @@ extension Components.Schemas.ProcessRun {
         }
     }
 }
+
+import AsyncHTTPClient
+import JSON
+import NIOCore
+import NIOHTTP1
+
+/// A raw answer: status, headers, body as JSON (or nil).
+struct RawAnswer {
+    var status: Int
+    var headers: HTTPHeaders
+    var text: String
+    var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+}
+
+extension Fixture {
+    /// A demo token (read and write unless `reader`).
+    func token(reader: Bool = false) async throws -> String {
+        let answer = try await raw(
+            "POST", "/oauth2/token", body: "grant_type=client_credentials", contentType: "application/x-www-form-urlencoded",
+            basic: (reader ? "sandbox-reader" : "sandbox-client", "sandbox-secret"))
+        guard let token = answer.json?["access_token"]?.stringValue else { throw FixtureError("no token: \(answer.text)") }
+        return token
+    }
+
+    /// Any HTTP request, exactly as given (for what the typed client cannot send).
+    func raw(
+        _ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",
+        bearer: String? = nil, basic: (String, String)? = nil, version: String? = APIVersion.current
+    ) async throws -> RawAnswer {
+        var request = HTTPClientRequest(url: baseURL.absoluteString + path)
+        request.method = .init(rawValue: method)
+        if let version { request.headers.add(name: "X-Version", value: version) }
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if let (id, secret) = basic {
+            request.headers.add(name: "Authorization", value: "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString())
+        }
+        if let body {
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return RawAnswer(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
+    }
+
+    /// createJobRuns with a raw JSON body and the demo token.
+    func create(_ body: String, run: String = "demo-run", query: String = "", token: String? = nil) async throws -> RawAnswer {
+        let bearer: String
+        if let token { bearer = token } else { bearer = try await self.token() }
+        return try await raw("POST", "/processRuns/\(run)/jobRuns\(query)", body: body, bearer: bearer)
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The seed's own request body (createjobruns.txt), verbatim.
+let seedBody = """
+[
+  {
+    "action": "sendTask",
+    "arguments": {
+      "sendTaskArgs": {
+        "assignee": {
+          "id": "user123",
+          "type": "user"
+        },
+        "dueDate": "2024-12-15",
+        "title": "Review Q4 financial report"
+      },
+      "type": "sendTask"
+    },
+    "triggerType": "whenEligible"
+  },
+  {
+    "action": "contentRequest",
+    "arguments": {
+      "contentRequestArgs": {
+        "approver": {
+          "id": "manager456",
+          "type": "user"
+        },
+        "assignee": {
+          "id": "user123",
+          "type": "user"
+        },
+        "document": "doc456",
+        "instructions": "Please fill out rows 1-10 in the spreadsheet.",
+        "section": "section-id-123",
+        "title": "Content Request 1"
+      },
+      "type": "contentRequest"
+    },
+    "triggerType": "whenEligible"
+  }
+]
+"""
+
+/// One sendTask item as JSON text, with `args` replacing its sendTaskArgs members.
+func sendTaskJSON(_ args: String = #""assignee":{"id":"user123","type":"user"},"title":"T""#, action: String = "sendTask", type: String = "sendTask", extra: String = "") -> String {
+    #"[{"action":"\#(action)","arguments":{"type":"\#(type)","sendTaskArgs":{\#(args)}\#(extra)},"triggerType":"whenEligible"}]"#
+}
