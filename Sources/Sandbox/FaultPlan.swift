@@ -9,6 +9,7 @@ import Synchronization
 /// `reset-after-commit`) do the work, then fail the answer, so the client cannot
 /// know it happened. `latency` delays every request. Probabilities are per
 /// request, drawn from a generator seeded by `--fault-seed` for reproducible runs.
+/// The token endpoint gets no faults.
 public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
     public enum Fault: String, Sendable, CaseIterable {
         case serviceUnavailable = "503"

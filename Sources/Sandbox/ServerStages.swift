@@ -238,6 +238,8 @@ struct FaultStage: ServerMiddleware {
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        // The token endpoint is left alone: faults test how clients handle API calls.
+        if operationID == AuthStage.tokenOperation { return try await next(request, body, metadata) }
         if injector.plan.latency > 0 { try await Task.sleep(for: .seconds(injector.plan.latency)) }
         guard let fault = injector.draw() else { return try await next(request, body, metadata) }
         switch fault {

@@ -1,0 +1,130 @@
+import Foundation
+import JSON
+import ProcessesAPI
+import Testing
+@testable import Sandbox
+
+@Suite("Fault injection")
+struct FaultTests {
+    static func jobCount(_ f: Fixture) -> Int {
+        f.store.read { $0.runs["demo-run"]!.jobs.count }
+    }
+
+    @Test func specParses() throws {
+        let plan = try FaultPlan(parsing: "503=0.1,429=0.05,reset=0.02,latency=20ms,500-after-commit=0.02")
+        #expect(plan.faults.map(\.0) == [.serviceUnavailable, .tooManyRequests, .reset, .serverErrorAfterCommit])
+        #expect(plan.latency == 0.02)
+        #expect(plan.description == "503=0.1,429=0.05,reset=0.02,500-after-commit=0.02,latency=20ms")
+    }
+
+    @Test(arguments: ["503=2", "teapot=0.1", "503", "latency=soon", "503=0.6,429=0.6"])
+    func badSpecsSayWhy(spec: String) {
+        #expect(throws: FaultSpecError.self) { try FaultPlan(parsing: spec) }
+    }
+
+    @Test(arguments: [("503=1", 503), ("429=1", 429), ("500=1", 500)])
+    func beforeFaultsChangeNothing(spec: String, status: Int) async throws {
+        let f = try await Fixture.start { $0.faults = try! FaultPlan(parsing: spec) }
+        let client = try f.client()
+        let jobs = Self.jobCount(f)
+        await #expect(throws: ProcessesAPIError.self) {
+            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+        }
+        #expect(Self.jobCount(f) == jobs)
+        try await client.shutdown()
+        await f.stop()
+    }
+
+    @Test func resetBreaksTheConnectionAndChangesNothing() async throws {
+        let f = try await Fixture.start { $0.faults = try! FaultPlan(parsing: "reset=1") }
+        let jobs = Self.jobCount(f)
+        let client = try f.client()
+        let error = try await #require(throws: ProcessesAPIError.self) {
+            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+        }
+        #expect(error.kind == .transport)
+        #expect(error.retryable == false, "the client cannot know the reset came before the work")
+        #expect(Self.jobCount(f) == jobs)
+        try await client.shutdown()
+        await f.stop()
+    }
+
+    @Test(arguments: ["500-after-commit=1", "reset-after-commit=1"])
+    func afterCommitFaultsDoTheWorkAndFailTheAnswer(spec: String) async throws {
+        let f = try await Fixture.start { $0.faults = try! FaultPlan(parsing: spec) }
+        let jobs = Self.jobCount(f)
+        let client = try f.client(retry: .standard)
+        let error = try await #require(throws: ProcessesAPIError.self) {
+            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+        }
+        #expect(error.retryable == false)
+        #expect(error.attempts == 1, "an unknown outcome is never sent again")
+        #expect(Self.jobCount(f) == jobs + 1, "the work was done exactly once")
+        #expect(f.sandbox.server.faultCounts[spec.replacing("=1", with: "")] == 1)
+        try await client.shutdown()
+        await f.stop()
+    }
+
+    @Test func latencyDelaysEveryRequest() async throws {
+        let f = try await Fixture.start { $0.faults = try! FaultPlan(parsing: "latency=150ms") }
+        let token = try await f.token()
+        let start = ContinuousClock.now
+        _ = try await f.raw("GET", "/processRuns/demo-run", bearer: token)
+        #expect(ContinuousClock.now - start >= .milliseconds(150))
+        await f.stop()
+    }
+
+    @Test func sameSeedSameFaults() {
+        let plan = try! FaultPlan(parsing: "503=0.3,429=0.2")
+        let a = FaultInjector(plan: plan, seed: 42)
+        let b = FaultInjector(plan: plan, seed: 42)
+        let c = FaultInjector(plan: plan, seed: 43)
+        let drawsA = (0..<200).map { _ in a.draw()?.rawValue ?? "-" }
+        let drawsB = (0..<200).map { _ in b.draw()?.rawValue ?? "-" }
+        let drawsC = (0..<200).map { _ in c.draw()?.rawValue ?? "-" }
+        #expect(drawsA == drawsB)
+        #expect(drawsA != drawsC)
+        let share = Double(drawsA.filter { $0 == "503" }.count) / 200
+        #expect((0.2...0.4).contains(share))
+    }
+}
+
+@Suite("Concurrency")
+struct ConcurrencyTests {
+    @Test func eightClientsTimesTwoHundredFiftyCreatesInOneGroup() async throws {
+        let f = try await Fixture.start { $0.rateLimit = 100_000 }
+        let clients = try (0..<8).map { _ in try f.client(retry: .standard) }
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            for (c, client) in clients.enumerated() {
+                group.addTask {
+                    var generator = SplitMix64(seed: UInt64(c + 1))
+                    var created: [String] = []
+                    for i in 0..<250 {
+                        // Random positions: before or after a random sibling of the group, or at its end.
+                        let siblings = ["job-11", "job-12"] + created.suffix(5)
+                        let choice = Int(generator.next() % 3)
+                        let placement: ProcessesClient.Placement =
+                            choice == 0
+                            ? .init(parentGroupID: "group-review")
+                            : .init(relativeSiblingID: siblings[Int(generator.next() % UInt64(siblings.count))], before: choice == 1)
+                        let job = try await client.createJobRuns(
+                            processRunID: "demo-run", jobs: [Jobs.sendTask("c\(c)-\(i)")], placement: placement)
+                        created.append(job[0].id)
+                    }
+                    return created
+                }
+            }
+            var all: [String] = []
+            for try await ids in group { all += ids }
+            #expect(all.count == 2000)
+            #expect(Set(all).count == 2000, "no duplicate ids")
+        }
+        let run = try await clients[0].getProcessRun(id: "demo-run")
+        let ids = run.childIDs(of: "group-review")
+        #expect(ids.count == 2002, "all present: 2 seeded + 2000 created")
+        #expect(Set(ids).count == 2002)
+        #expect(run.ordinals(of: "group-review") == (0..<2002).map(Int32.init), "ordinals contiguous 0..n-1")
+        for client in clients { try await client.shutdown() }
+        await f.stop()
+    }
+}
