@@ -64,45 +64,45 @@ struct SandboxServeTests {
 
     @Test func theCurlSampleSucceeds() async throws {
         try await Self.withServer { _, base in
-        let token = try await Self.token(base)
-        // The page's curl sample, with its placeholders filled and the page's body example added.
-        let answer = try await Self.tool([
-            "curl", "-s", "-w", "\n%{http_code}", "-X", "POST", "\(base)/processRuns/demo-run/jobRuns",
-            "-H", "Content-Type: application/json",
-            "-H", "Accept: application/json",
-            "-H", "Authorization: Bearer \(token)",
-            "-H", "X-Version: 2026-04-01.processes.preview",
-            "--data-binary", Self.body,
-        ])
-        #expect(answer.hasSuffix("\n201"), "\(answer)")
-        #expect(answer.contains("\"contentRequestArgs\""))
+            let token = try await Self.token(base)
+            // The page's curl sample, with its placeholders filled and the page's body example added.
+            let answer = try await Self.tool([
+                "curl", "-s", "-w", "\n%{http_code}", "-X", "POST", "\(base)/processRuns/demo-run/jobRuns",
+                "-H", "Content-Type: application/json",
+                "-H", "Accept: application/json",
+                "-H", "Authorization: Bearer \(token)",
+                "-H", "X-Version: 2026-04-01.processes.preview",
+                "--data-binary", Self.body,
+            ])
+            #expect(answer.hasSuffix("\n201"), "\(answer)")
+            #expect(answer.contains("\"contentRequestArgs\""))
         }
     }
 
     @Test func thePythonRequestsSampleSucceeds() async throws {
         try await Self.withServer { _, base in
-        let token = try await Self.token(base)
-        let script = """
-            import json, sys
-            import requests
+            let token = try await Self.token(base)
+            let script = """
+                import json, sys
+                import requests
 
-            headers = {
-              'X-Version': '2026-04-01.processes.preview',
-              'Content-Type': 'application/json',
-              'Accept': 'application/json',
-              'Authorization': 'Bearer \(token)'
-            }
+                headers = {
+                  'X-Version': '2026-04-01.processes.preview',
+                  'Content-Type': 'application/json',
+                  'Accept': 'application/json',
+                  'Authorization': 'Bearer \(token)'
+                }
 
-            body = json.loads(sys.argv[1])
-            r = requests.post('\(base)/processRuns/demo-run/jobRuns', headers = headers, json = body)
+                body = json.loads(sys.argv[1])
+                r = requests.post('\(base)/processRuns/demo-run/jobRuns', headers = headers, json = body)
 
-            print(r.status_code)
-            print(json.dumps(r.json()))
-            """
-        let answer = try await Self.tool(["python3", "-c", script, Self.body])
-        let lines = answer.split(separator: "\n")
-        #expect(lines.first == "201", "\(answer)")
-        #expect(lines.last?.contains("Content Request 1") == true)
+                print(r.status_code)
+                print(json.dumps(r.json()))
+                """
+            let answer = try await Self.tool(["python3", "-c", script, Self.body])
+            let lines = answer.split(separator: "\n")
+            #expect(lines.first == "201", "\(answer)")
+            #expect(lines.last?.contains("Content Request 1") == true)
         }
     }
 
