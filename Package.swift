@@ -5,6 +5,7 @@ let package = Package(
     name: "procsh",
     products: [
         .executable(name: "procsh", targets: ["procsh"]),
+        .executable(name: "procsh-sandbox", targets: ["procsh-sandbox"]),
         .library(name: "LuaKit", targets: ["LuaKit"]),
     ],
     dependencies: [
@@ -66,13 +67,24 @@ let package = Package(
         ),
         // The read-eval-print loop of lua.c: line reading, incomplete input, printing.
         .target(name: "REPL", dependencies: ["LuaKit", "CLua", "CLuaShim"]),
-        // The executable: a lua.c-compatible command line.
+        // The executable: lua.c's command line, kept lean so it starts as fast as lua.
+        .executableTarget(name: "procsh", dependencies: ["LuaKit", "REPL", "CLua", "CLuaShim"]),
+        // `procsh sandbox ...`: a helper procsh runs (exec) for the subcommand, so
+        // the server's libraries never weigh on procsh's start-up.
         .executableTarget(
-            name: "procsh",
+            name: "procsh-sandbox",
             dependencies: [
-                "LuaKit", "REPL", "CLua", "CLuaShim", "Sandbox",
+                "Sandbox", "CLuaShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Benchmark helpers (scripts/bench): a Hummingbird hello-world to compare
+        // the sandbox with, and in-process timings of the sandbox's store.
+        .executableTarget(
+            name: "sandbox-bench",
+            dependencies: [
+                "Sandbox", "ProcessesAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON"]),
         .testTarget(

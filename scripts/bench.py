@@ -1,9 +1,16 @@
 """procsh's benchmarks: each comparison runs its contenders interleaved, many
-times, and reports the median, min and max of wall time and peak RSS.
+times, and reports the median, min and max.
 
 Start-up: `procsh -e 'print(1)'` beside `lua5.4 -e 'print(1)'`.
+Sandbox: wrk against createJobRuns (1 job) and getProcessRun, beside a minimal
+Hummingbird hello-world; then the store's scaling with group size.
 """
 import argparse
+import json
+import re
+import socket
+import tempfile
+import urllib.request
 import os
 import shutil
 import statistics
@@ -75,12 +82,115 @@ def startup(procsh, rounds):
     print(f"procsh / lua5.4 start-up: {ratio:.2f}x (goal <= 2x, ceiling 3x)")
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except Exception:
+            time.sleep(0.05)
+    sys.exit(f"bench: {url} did not answer")
+
+
+def wrk(url, seconds, script=None):
+    """Requests per second wrk measures at 32 connections."""
+    argv = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url]
+    if script:
+        argv[1:1] = ["-s", script]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    p50 = re.search(r"50%\s+([0-9.]+\w+)", out)
+    return rps, int(non2xx.group(1)) if non2xx else 0, p50.group(1) if p50 else "?"
+
+
+def sandbox(procsh, bench, seconds, rounds):
+    """createJobRuns and getProcessRun beside a hello-world, interleaved rounds."""
+    sport, hport = free_port(), free_port()
+    sandbox = subprocess.Popen([procsh, "sandbox", "serve", "--port", str(sport), "--quiet", "--rate-limit", "100000000"],
+                               stdout=subprocess.DEVNULL)
+    hello = subprocess.Popen([bench, "hello", str(hport)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{sport}"
+        wait_for(f"{base}/_sandbox/stats")
+        wait_for(f"http://127.0.0.1:{hport}/")
+        request = urllib.request.Request(f"{base}/oauth2/token", data=b"grant_type=client_credentials",
+                                         headers={"X-Version": "2026-04-01.processes.preview",
+                                                  "Authorization": "Basic c2FuZGJveC1jbGllbnQ6c2FuZGJveC1zZWNyZXQ="})
+        token = json.load(urllib.request.urlopen(request))["access_token"]
+        headers = (f'wrk.headers["X-Version"] = "2026-04-01.processes.preview"\n'
+                   f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+                   f'wrk.headers["Content-Type"] = "application/json"\n')
+        body = ('[{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":'
+                '{"assignee":{"id":"user123","type":"user"},"title":"Bench"}},"triggerType":"whenEligible"}]')
+        scripts = tempfile.mkdtemp()
+        create = os.path.join(scripts, "create.lua")
+        with open(create, "w") as f:
+            f.write(headers + 'wrk.method = "POST"\nwrk.body = ' + json.dumps(body) + "\n")
+        read = os.path.join(scripts, "read.lua")
+        with open(read, "w") as f:
+            f.write(headers)
+        contenders = [
+            # createJobRuns appends to a fresh run's top level each round: the run is reset first.
+            ("createJobRuns (1 job)", f"{base}/processRuns/demo-run/jobRuns?parentGroupId=group-review", create),
+            ("getProcessRun (demo-run)", f"{base}/processRuns/demo-run", read),
+            ("hello-world (Hummingbird)", f"http://127.0.0.1:{hport}/", None),
+        ]
+        results = {name: [] for name, _, _ in contenders}
+        errors = {name: 0 for name, _, _ in contenders}
+        latency = {}
+        for _ in range(rounds):
+            for name, url, script in contenders:
+                urllib.request.urlopen(urllib.request.Request(f"{base}/_sandbox/reset", method="POST")).read()
+                rps, non2xx, p50 = wrk(url, seconds, script)
+                results[name].append(rps)
+                errors[name] += non2xx
+                latency[name] = p50
+        print(f"Sandbox throughput: wrk, 2 threads, 32 connections, {seconds} s per run, {rounds} interleaved rounds")
+        print()
+        print("| endpoint | requests/s (median) | min | max | p50 latency (last run) | non-2xx | vs hello-world |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        hello_rps = statistics.median(results["hello-world (Hummingbird)"])
+        for name, _, _ in contenders:
+            r = results[name]
+            m = statistics.median(r)
+            print(f"| {name} | {m:.0f} | {min(r):.0f} | {max(r):.0f} | {latency[name]} | {errors[name]} | {100 * m / hello_rps:.0f}% |")
+        print()
+        print("Goal: the sandbox's endpoints at >= 50% of hello-world's requests/s.")
+    finally:
+        sandbox.terminate()
+        hello.terminate()
+        sandbox.wait()
+        hello.wait()
+
+
+def scaling(bench):
+    print("Sandbox scaling: in-process store timings (no HTTP), by the size of the group written to")
+    print()
+    sys.stdout.flush()
+    subprocess.run([bench, "scaling"], check=True)
+    print()
+    print("Goals: inserting into a group of 100,000 under 1 ms and at most 10x the 100 case; getProcessRun linear in size.")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--procsh", required=True, help="the procsh binary to measure")
+    parser.add_argument("--sandbox-bench", required=True, help="the sandbox-bench helper binary")
     parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run for CI")
     args = parser.parse_args()
     startup(os.path.abspath(args.procsh), 20 if args.quick else 300)
+    print()
+    sandbox(os.path.abspath(args.procsh), os.path.abspath(args.sandbox_bench), 2 if args.quick else 5, 1 if args.quick else 3)
+    print()
+    scaling(os.path.abspath(args.sandbox_bench))
 
 
 if __name__ == "__main__":

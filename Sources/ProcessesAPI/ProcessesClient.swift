@@ -64,7 +64,7 @@ public final class ProcessesClient: Sendable {
             BufferingMiddleware(maximumResponseBytes: configuration.maximumResponseBytes),
         ]
         api = Client(
-            serverURL: configuration.baseURL, configuration: .init(dateTranscoder: LenientISO8601DateTranscoder()),
+            serverURL: configuration.baseURL, configuration: .init(dateTranscoder: LenientISO8601DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             transport: chosenTransport, middlewares: middlewares)
         box.client = self
     }

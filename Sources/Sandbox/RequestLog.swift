@@ -16,21 +16,30 @@ final class RequestLog: Sendable {
     }
 
     static let capacity = 1000
-    private let entries = Mutex<(items: [Entry], total: Int)>(([], 0))
+    /// A ring: `items` fills up to `capacity`, then `next` overwrites the oldest.
+    private let entries = Mutex<(items: [Entry], next: Int, total: Int)>(([], 0, 0))
 
     func record(_ entry: Entry) {
         entries.withLock { e in
             e.total += 1
-            e.items.append(entry)
-            if e.items.count > Self.capacity { e.items.removeFirst(e.items.count - Self.capacity) }
+            if e.items.count < Self.capacity {
+                e.items.append(entry)
+            } else {
+                e.items[e.next] = entry
+                e.next = (e.next + 1) % Self.capacity
+            }
         }
     }
 
-    var recent: [Entry] { entries.withLock { $0.items } }
+    /// Oldest first.
+    var recent: [Entry] { entries.withLock { Array($0.items[$0.next...] + $0.items[..<$0.next]) } }
     var total: Int { entries.withLock { $0.total } }
 
     func clear() {
-        entries.withLock { $0.items = [] }
+        entries.withLock {
+            $0.items = []
+            $0.next = 0
+        }
     }
 }
 

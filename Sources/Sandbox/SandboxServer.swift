@@ -49,6 +49,7 @@ public final class SandboxServer: Sendable {
         addAdminRoutes(to: router)
         try SandboxAPI(store: store, tokens: tokens).registerHandlers(
             on: router,
+            configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: smaller and faster than pretty
             middlewares: [
                 ErrorStage(), VersionStage(), BodyStage(), FaultStage(injector: injector), AuthStage(tokens: tokens, limits: limits),
             ])

@@ -4,35 +4,28 @@ import ProcessesAPI
 
 extension SandboxStore {
     /// Where new job runs go, as the query gives it.
-    struct Placement: Sendable {
-        var siblingID: String?
-        var parentGroupID: String?
-        var before: Bool
+    public struct Placement: Sendable {
+        public var siblingID: String?
+        public var parentGroupID: String?
+        public var before: Bool
+
+        public init(siblingID: String? = nil, parentGroupID: String? = nil, before: Bool = true) {
+            self.siblingID = siblingID
+            self.parentGroupID = parentGroupID
+            self.before = before
+        }
     }
 
     /// createJobRuns: checks every job, then inserts them all contiguously, in
     /// body order, at the placement; nothing changes when anything is wrong.
-    func createJobRuns(
+    public func createJobRuns(
         runID: String, placement: Placement, jobs: [Components.Schemas.JobRunCreate]
     ) throws(SandboxError) -> [Components.Schemas.JobRun] {
         guard !jobs.isEmpty else {
             throw .invalid("emptyBody", "The body must be a non-empty array of job runs.", target: "body")
         }
         return try withState { (state: inout State) throws(SandboxError) -> [Components.Schemas.JobRun] in
-            guard var run = state.runs[runID] else {
-                throw .notFound("Could not find process run id \(runID)", target: "processRunId")
-            }
-            guard !run.isClosed else {
-                throw .conflict("Process run \(runID) is \(run.status) and no longer accepts job runs", target: "processRunId")
-            }
-            let (groupID, index) = try Self.position(in: run, placement)
-            let group = run.groups[groupID]!
-            if group.readOnly {
-                throw .conflict("Group \(groupID) is read-only and does not accept job runs", target: "parentGroupId")
-            }
-            if let status = group.status, status == "complete" || status == "cancelled" {
-                throw .conflict("Group \(groupID) is \(status) and no longer accepts job runs", target: "parentGroupId")
-            }
+            let (groupID, index) = try Self.target(in: state, runID: runID, placement)
             var records: [JobRecord] = []
             records.reserveCapacity(jobs.count)
             for (i, job) in jobs.enumerated() {
@@ -41,17 +34,36 @@ extension SandboxStore {
             for i in records.indices {
                 records[i].id = state.newID("jobrun")
             }
-            // Insert all at once: later siblings' ordinals shift by jobs.count.
-            run.groups[groupID]!.children.insert(contentsOf: records.map(\.id), at: index)
+            // Change the run in place (no copy of its tree): insert all at once,
+            // so later siblings' ordinals shift by jobs.count.
+            state.runs[runID]!.groups[groupID]!.children.insert(contentsOf: records.map(\.id), at: index)
             for record in records {
-                run.jobs[record.id] = record
-                run.parentOf[record.id] = groupID
+                state.runs[runID]!.jobs[record.id] = record
+                state.runs[runID]!.parentOf[record.id] = groupID
             }
-            state.runs[runID] = run
             return records.enumerated().map { offset, record in
                 record.response(ordinal: index + offset, parent: groupID)
             }
         }
+    }
+
+    /// Checks the run and the target group, and finds where the new jobs go.
+    static func target(in state: State, runID: String, _ placement: Placement) throws(SandboxError) -> (String, Int) {
+        guard let run = state.runs[runID] else {
+            throw .notFound("Could not find process run id \(runID)", target: "processRunId")
+        }
+        guard !run.isClosed else {
+            throw .conflict("Process run \(runID) is \(run.status) and no longer accepts job runs", target: "processRunId")
+        }
+        let (groupID, index) = try position(in: run, placement)
+        let group = run.groups[groupID]!
+        if group.readOnly {
+            throw .conflict("Group \(groupID) is read-only and does not accept job runs", target: "parentGroupId")
+        }
+        if let status = group.status, status == "complete" || status == "cancelled" {
+            throw .conflict("Group \(groupID) is \(status) and no longer accepts job runs", target: "parentGroupId")
+        }
+        return (groupID, index)
     }
 
     /// The group the new jobs go into and the index of the first one.

@@ -5,7 +5,7 @@ import ProcessesAPI
 
 extension SandboxStore {
     /// A process run with its whole tree.
-    func processRun(id: String) throws(SandboxError) -> Components.Schemas.ProcessRun {
+    public func processRun(id: String) throws(SandboxError) -> Components.Schemas.ProcessRun {
         try withState { (state: inout State) throws(SandboxError) -> Components.Schemas.ProcessRun in
             guard let run = state.runs[id] else {
                 throw .notFound("Could not find process run id \(id)", target: "processRunId")

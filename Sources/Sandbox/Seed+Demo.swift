@@ -68,7 +68,7 @@ extension Seed {
 
 extension Seed.Node {
     /// A sendTask job.
-    static func sendTask(id: String, title: String, assignee: String, due: String?, status: String) -> Self {
+    public static func sendTask(id: String, title: String, assignee: String, due: String?, status: String) -> Self {
         Self(
             id: id, name: title, action: "sendTask",
             arguments: .init(value1: .sendTask(.init(
@@ -78,7 +78,7 @@ extension Seed.Node {
     }
 
     /// A contentRequest job.
-    static func contentRequest(id: String, title: String, assignee: String, document: String, section: String, status: String) -> Self {
+    public static func contentRequest(id: String, title: String, assignee: String, document: String, section: String, status: String) -> Self {
         Self(
             id: id, name: title, action: "contentRequest",
             arguments: .init(value1: .contentRequest(.init(

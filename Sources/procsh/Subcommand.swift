@@ -1,32 +1,47 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import ArgumentParser
+import REPL
 
 /// procsh's subcommands (`procsh sandbox serve ...`). A word is a subcommand
 /// only in first position, only if it names one, and only if no file of that
 /// name exists (then it is the script, as in lua).
+///
+/// Each subcommand is a helper program installed next to procsh
+/// (`procsh-sandbox`), which procsh replaces itself with: the helper's
+/// libraries (an HTTP server, Foundation) never weigh on procsh's start-up.
 enum Subcommand {
-    static let commands: [String: any ParsableCommand.Type] = [
-        "sandbox": SandboxCommand.self
+    static let helpers: [String: String] = [
+        "sandbox": "procsh-sandbox"
     ]
 
-    /// The subcommand `argv` asks for, if any.
-    static func match(_ words: [String]) -> (any ParsableCommand.Type)? {
-        guard words.count > 1, let command = commands[words[1]] else { return nil }
+    /// The helper `words` asks for, if any.
+    static func match(_ words: [String]) -> String? {
+        guard words.count > 1, let helper = helpers[words[1]] else { return nil }
         var info = stat()
         if stat(words[1], &info) == 0 { return nil }  // a file of that name: run it as a script
-        return command
+        return helper
     }
 
-    /// Runs the subcommand with the words after its name; returns the exit status.
-    static func run(_ command: any ParsableCommand.Type, arguments: [String]) -> Int32 {
-        do {
-            var parsed = try command.parseAsRoot(arguments)
-            try parsed.run()
-            return 0
-        } catch {
-            command.exit(withError: error)
-        }
+    /// Replaces procsh with the helper, passing the words after the subcommand.
+    /// Returns only when that fails (with the exit status to use).
+    static func exec(_ helper: String, words: [String]) -> Int32 {
+        let path = directoryOfExecutable() + "/" + helper
+        var arguments: [UnsafeMutablePointer<CChar>?] = ([path] + words.dropFirst(2)).map { strdup($0) }
+        arguments.append(nil)
+        execv(path, arguments)
+        let reason = String(cString: strerror(errno))
+        Console.writeError("\(words[0]): \(words[1]): cannot run \(path) (\(reason)); it is installed with procsh, next to it\n")
+        return 69
+    }
+
+    /// The directory of the running executable (/proc/self/exe, resolved).
+    static func directoryOfExecutable() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "." }
+        let path = String(cString: buffer)
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
     }
 }

@@ -9,8 +9,8 @@ import CLuaShim
 let argv = (0..<Int(CommandLine.argc)).compactMap { CommandLine.unsafeArgv[$0] }
 let words = argv.map { String(cString: $0) }
 let status: Int32
-if let command = Subcommand.match(words) {
-    status = Subcommand.run(command, arguments: Array(words.dropFirst(2)))
+if let helper = Subcommand.match(words) {
+    status = Subcommand.exec(helper, words: words)
 } else {
     status = Interpreter(argv: argv).main()
 }

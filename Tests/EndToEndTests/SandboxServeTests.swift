@@ -126,4 +126,23 @@ struct SandboxServeTests {
         #expect(result.termination == .exit(64), "\(result)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
+
+    @Test func aFileNamedSandboxIsAScriptAsInLua() async throws {
+        try #require(!Programs.procshIsReference)
+        let result = try await runNormalised(
+            try Programs.procsh(), ["sandbox", "serve"], files: ["sandbox": "print('the script ran', ...)"])
+        #expect(result.termination == .exit(0))
+        #expect(result.stdout == "the script ran\tserve\n")
+    }
+
+    @Test func aMissingHelperIsAClearError() async throws {
+        try #require(!Programs.procshIsReference)
+        let dir = try makeTempDirectory(files: [:])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lonely = dir.appendingPathComponent("procsh").path
+        try FileManager.default.copyItem(atPath: try Programs.procsh(), toPath: lonely)
+        let result = try await run(lonely, ["sandbox", "serve"], environment: baseEnvironment(home: dir.path), directory: dir)
+        #expect(result.termination == .exit(69))
+        #expect(result.stderr.contains("sandbox: cannot run \(dir.path)/procsh-sandbox"), "\(result.stderr)")
+    }
 }
