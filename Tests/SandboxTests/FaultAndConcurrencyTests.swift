@@ -128,3 +128,29 @@ struct ConcurrencyTests {
         await f.stop()
     }
 }
+
+@Suite("The client against injected faults")
+struct ClientUnderFaultsTests {
+    @Test func retriesThroughBeforeFaultsWithoutDuplicates() async throws {
+        let f = try await Fixture.start {
+            $0.faults = try! FaultPlan(parsing: "503=0.2,429=0.1")
+            $0.faultSeed = 11
+        }
+        let before = f.store.read { $0.runs["demo-run"]!.jobs.count }
+        var configuration = try ClientConfiguration(baseURL: f.baseURL, credentials: .init(clientID: "sandbox-client", clientSecret: "sandbox-secret"))
+        configuration.rateLimit = nil
+        configuration.retry = RetryPolicy(maximumAttempts: 12)
+        // Real HTTP, but no real waiting between attempts.
+        var clock = ClientClock.system
+        clock.sleep = { _ in }
+        let client = try ProcessesClient(configuration: configuration, clock: clock)
+        for i in 0..<100 {
+            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("n\(i)")], placement: .init(parentGroupID: "group-review"))
+        }
+        #expect(f.store.read { $0.runs["demo-run"]!.jobs.count } == before + 100, "exactly once each")
+        let injected = f.sandbox.server.faultCounts
+        #expect((injected["503"] ?? 0) + (injected["429"] ?? 0) > 10, "\(injected)")
+        try await client.shutdown()
+        await f.stop()
+    }
+}
