@@ -48,6 +48,10 @@ enum Usage {
           --help     show this help and exit
           --version  show procsh's and Lua's versions and exit
 
+        Subcommands (the first word, when no file of that name exists):
+          sandbox serve [--port N] [--seed FILE] [--faults SPEC] ...
+                     a local stand-in for the Processes API ('\(progname) sandbox serve --help')
+
         Environment:
           LUA_INIT_5_4, LUA_INIT   code (or @file) to run first, unless -E
           LUA_PATH_5_4, LUA_PATH   where 'require' looks for Lua modules (';;' adds the default)
