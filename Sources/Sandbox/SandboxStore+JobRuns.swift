@@ -99,9 +99,7 @@ extension SandboxStore {
         case .sendTask(let arguments):
             guard job.action == .sendTask else { throw mismatch(job.action.rawValue, "sendTask", base) }
             let args = arguments.sendTaskArgs
-            try checkTitle(args.title, "\(base).arguments.sendTaskArgs.title")
-            try checkPrincipal(args.assignee, "assignee", index, state)
-            if let approver = args.approver { try checkPrincipal(approver, "approver", index, state) }
+            try checkCommon(args.title, args.assignee, args.approver, "\(base).arguments.sendTaskArgs", index, state)
             if let dueDate = args.dueDate { try checkDate(dueDate, "\(base).arguments.sendTaskArgs.dueDate", index) }
             if let document = args.document { _ = try checkDocument(document, index, state) }
             return JobRecord(
@@ -115,9 +113,7 @@ extension SandboxStore {
         case .contentRequest(let arguments):
             guard job.action == .contentRequest else { throw mismatch(job.action.rawValue, "contentRequest", base) }
             let args = arguments.contentRequestArgs
-            try checkTitle(args.title, "\(base).arguments.contentRequestArgs.title")
-            try checkPrincipal(args.assignee, "assignee", index, state)
-            if let approver = args.approver { try checkPrincipal(approver, "approver", index, state) }
+            try checkCommon(args.title, args.assignee, args.approver, "\(base).arguments.contentRequestArgs", index, state)
             let document = try checkDocument(args.document, index, state)
             guard document.sections.contains(args.section) else {
                 throw .invalid(
@@ -133,6 +129,16 @@ extension SandboxStore {
                         approver: args.approver?.response, instructions: args.instructions)))),
                 triggerType: (job.triggerType ?? .whenEligible).rawValue, status: "waiting")
         }
+    }
+
+    /// What every action checks: a title, a known assignee, a known approver if any.
+    static func checkCommon(
+        _ title: String, _ assignee: Components.Schemas.PrincipalCreate, _ approver: Components.Schemas.PrincipalCreate?,
+        _ argsPath: String, _ index: Int, _ state: State
+    ) throws(SandboxError) {
+        try checkTitle(title, "\(argsPath).title")
+        try checkPrincipal(assignee, "assignee", index, state)
+        if let approver { try checkPrincipal(approver, "approver", index, state) }
     }
 
     static func mismatch(_ action: String, _ type: String, _ base: String) -> SandboxError {
