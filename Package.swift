@@ -77,6 +77,7 @@ let package = Package(
                 "Sandbox", "CLuaShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // Benchmark helpers (scripts/bench): a Hummingbird hello-world to compare
         // the sandbox with, and in-process timings of the sandbox's store.

@@ -80,6 +80,7 @@ public final class SandboxServer: Sendable {
     public func start() async throws -> RunningSandbox {
         let (bound, continuation) = AsyncStream<URL>.makeStream()
         let task = Task {
+            defer { continuation.finish() }  // a failure to bind ends the wait below
             try await serve(handleSignals: false) { url in continuation.yield(url) }
         }
         for await url in bound {

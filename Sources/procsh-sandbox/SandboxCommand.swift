@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import NIOCore
 import CLuaShim
 import Sandbox
 
@@ -62,6 +63,15 @@ struct SandboxCommand: ParsableCommand {
             let server = SandboxServer(options: options)
             let seedName = seed ?? "the demo data"
             let plan = options.faults
+            do {
+                try serveUntilStopped(server, seedName: seedName, plan: plan)
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                FileHandle.standardError.write(Data("procsh sandbox: cannot listen on \(host):\(port): the address is in use (another sandbox? --port 0 picks a free port)\n".utf8))
+                throw ExitCode(69)
+            }
+        }
+
+        func serveUntilStopped(_ server: SandboxServer, seedName: String, plan: FaultPlan) throws {
             try blocking {
                 try await server.serve { url in
                     let base = url.absoluteString

@@ -145,4 +145,13 @@ struct SandboxServeTests {
         #expect(result.termination == .exit(69))
         #expect(result.stderr.contains("sandbox: cannot run \(dir.path)/procsh-sandbox"), "\(result.stderr)")
     }
+
+    @Test func aPortInUseSaysSo() async throws {
+        try await Self.withServer { _, base in
+            let port = String(base.split(separator: ":").last!)
+            let result = try await runNormalised(try Programs.procsh(), ["sandbox", "serve", "--port", port])
+            #expect(result.termination == .exit(69))
+            #expect(result.stderr.contains("the address is in use"), "\(result.stderr)")
+        }
+    }
 }

@@ -144,3 +144,15 @@ struct SeedTests {
         await f.stop()
     }
 }
+
+@Suite("Starting")
+struct StartTests {
+    @Test func aPortInUseIsAnErrorNotAHang() async throws {
+        let f = try await Fixture.start()
+        let port = try #require(f.baseURL.port)
+        var options = SandboxServer.Options()
+        options.port = port
+        await #expect(throws: (any Error).self) { _ = try await SandboxServer(options: options).start() }
+        await f.stop()
+    }
+}
