@@ -35,12 +35,7 @@ struct ErrorStage: ServerMiddleware {
         var cause = ""
         while let server = inner as? ServerError {
             cause = server.causeDescription
-            if server.underlyingError is ServerError || server.underlyingError is SandboxError || server.underlyingError is DecodingError {
-                inner = server.underlyingError
-            } else {
-                inner = server.underlyingError
-                break
-            }
+            inner = server.underlyingError
         }
         if let sandbox = inner as? SandboxError { return sandbox }
         let isToken = operationID == AuthStage.tokenOperation
