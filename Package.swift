@@ -1,6 +1,18 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// procsh links the API client and the sandbox, yet must start almost as fast
+// as lua (BENCHMARKS.md, "Start-up"). Two linker settings keep it so:
+// - export no symbols: the Swift runtime looks up one address with dladdr at
+//   start, a linear walk over every exported symbol (37,000 without this);
+// - lld with packed relative relocations (DT_RELR): the loader's relocation of
+//   a position-independent executable touches fewer pages.
+let startupLinkerFlags = [
+    "-use-ld=lld",
+    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/procsh/Linker/exports.map",
+]
+
 let package = Package(
     name: "procsh",
     products: [
@@ -67,8 +79,24 @@ let package = Package(
         ),
         // The read-eval-print loop of lua.c: line reading, incomplete input, printing.
         .target(name: "REPL", dependencies: ["LuaKit", "CLua", "CLuaShim"]),
-        // The executable: lua.c's command line, kept lean so it starts as fast as lua.
-        .executableTarget(name: "procsh", dependencies: ["LuaKit", "REPL", "CLua", "CLuaShim"]),
+        // The Lua modules scripts use (jobruns, processruns, processes, json, log,
+        // procsh): Lua values <-> API models, validation, typed error tables.
+        .target(
+            name: "Bindings",
+            dependencies: [
+                "LuaKit", "JSON", "ProcessesAPI", "CLuaShim",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The executable: lua.c's command line, the connection options, and the
+        // in-process sandbox of --sandbox.
+        .executableTarget(
+            name: "procsh",
+            dependencies: [
+                "LuaKit", "REPL", "Bindings", "ProcessesAPI", "Sandbox", "CLua", "CLuaShim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Linker"],
+            linkerSettings: [.unsafeFlags(startupLinkerFlags)]),
         // `procsh sandbox ...`: a helper procsh runs (exec) for the subcommand, so
         // the server's libraries never weigh on procsh's start-up.
         .executableTarget(
@@ -87,7 +115,9 @@ let package = Package(
                 "Sandbox", "ProcessesAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "LuaKit", "JSON", "ProcessesAPI"]),
         .testTarget(
             name: "ProcessesAPITests",
             dependencies: [

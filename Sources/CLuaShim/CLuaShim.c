@@ -171,11 +171,17 @@ int luash_len(lua_State *L, int idx) {
 /* ======================= lua.c's pieces ======================= */
 
 int luash_msghandler(lua_State *L) {
+  lua_pushvalue(L, 1);  /* keep the error object for the host (its exit status) */
+  lua_setfield(L, LUA_REGISTRYINDEX, LUASH_UNCAUGHT_KEY);
   const char *msg = lua_tostring(L, 1);
   if (msg == NULL) {  /* is error object not a string? */
     if (luaL_callmeta(L, 1, "__tostring") &&  /* does it have a metamethod */
-        lua_type(L, -1) == LUA_TSTRING)  /* that produces a string? */
-      return 1;  /* that is the message */
+        lua_type(L, -1) == LUA_TSTRING) {  /* that produces a string? */
+      if (luaL_getmetafield(L, 1, "__traceback") == LUA_TNIL)
+        return 1;  /* that is the message */
+      lua_pop(L, 1);  /* a true __traceback: the message and a traceback */
+      msg = lua_tostring(L, -1);
+    }
     else
       msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }

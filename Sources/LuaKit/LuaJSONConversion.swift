@@ -89,8 +89,8 @@ extension LuaStack {
 }
 
 /// Paths in error messages: `a.b` for identifier-like keys, `a["odd key"]` otherwise, `a[2]` for items.
-enum JSONPath {
-    static func member(_ base: String, _ key: String) -> String {
+public enum JSONPath {
+    public static func member(_ base: String, _ key: String) -> String {
         if isIdentifier(key) { return "\(base).\(key)" }
         return "\(base)[\(quoted(key))]"
     }

@@ -103,4 +103,16 @@ extension LuaStack {
         }
         return n
     }
+
+    /// Pushes the registry's metatable `name` (for plain tables: no `__gc`),
+    /// creating it with `__name` the first time. Returns true if it was created,
+    /// so the caller can fill it.
+    @discardableResult
+    public func pushMetatable(named name: String) -> Bool {
+        ensure(3)
+        return luaL_newmetatable(L, name) != 0
+    }
+
+    /// Whether the values at `a` and `b` are the same value, without metamethods.
+    public func rawEqual(_ a: Int32, _ b: Int32) -> Bool { lua_rawequal(L, a, b) != 0 }
 }

@@ -17,7 +17,7 @@ public struct ProcessListing: AsyncSequence, Sendable {
         Iterator(listing: self)
     }
 
-    public struct Iterator: AsyncIteratorProtocol {
+    public struct Iterator: AsyncIteratorProtocol, Sendable {
         let listing: ProcessListing
         var buffer: [Element] = []
         var position = 0

@@ -25,12 +25,23 @@ public struct ProcessesAPIError: Error, Sendable, CustomStringConvertible {
         public var code: String?
         public var message: String?
         public var target: String?
+
+        public init(code: String? = nil, message: String? = nil, target: String? = nil) {
+            self.code = code
+            self.message = message
+            self.target = target
+        }
     }
 
     /// The request an error belongs to (no headers, no body: nothing secret).
     public struct Request: Sendable, Equatable, CustomStringConvertible {
         public var method: String
         public var path: String
+
+        public init(method: String, path: String) {
+            self.method = method
+            self.path = path
+        }
 
         public var description: String { "\(method) \(path)" }
     }
@@ -56,12 +67,15 @@ public struct ProcessesAPIError: Error, Sendable, CustomStringConvertible {
     /// What to do about it, when there is something to say (why it was not
     /// retried, how to provide credentials).
     public var hint: String?
+    /// For validation errors: where the bad value is, as a script names it
+    /// (`jobs[2].arguments.sendTaskArgs.assignee`).
+    public var field: String?
 
     public init(
         kind: Kind, status: Int? = nil, code: String? = nil, message: String, target: String? = nil,
         meta: JSONValue? = nil, details: [Detail] = [], documentationUrl: String? = nil,
         retryAfter: Double? = nil, retryable: Bool = false, request: Request? = nil, attempts: Int = 0,
-        hint: String? = nil
+        hint: String? = nil, field: String? = nil
     ) {
         self.kind = kind
         self.status = status
@@ -76,13 +90,16 @@ public struct ProcessesAPIError: Error, Sendable, CustomStringConvertible {
         self.request = request
         self.attempts = attempts
         self.hint = hint
+        self.field = field
     }
 
-    /// One line: `api 404 (404): Could not find process run id x [POST /processRuns/x/jobRuns]`.
+    /// One line: `api 404 (404): Could not find process run id x [POST /processRuns/x/jobRuns]`,
+    /// or for a validation error `validation: jobs[2].arguments.sendTaskArgs.titel: ...`.
     public var description: String {
         var line = kind.rawValue
         if let status { line += " \(status)" }
-        if let code { line += " (\(code))" }
+        if let code, kind != .validation { line += " (\(code))" }
+        if let field { line += ": \(field)" }
         line += ": \(message)"
         if let target { line += " (target: \(target))" }
         if let request { line += " [\(request)]" }

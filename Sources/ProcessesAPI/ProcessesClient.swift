@@ -64,9 +64,26 @@ public final class ProcessesClient: Sendable {
             BufferingMiddleware(maximumResponseBytes: configuration.maximumResponseBytes),
         ]
         api = Client(
-            serverURL: configuration.baseURL, configuration: .init(dateTranscoder: LenientISO8601DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+            serverURL: configuration.baseURL,
+            configuration: .init(dateTranscoder: LenientISO8601DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             transport: chosenTransport, middlewares: middlewares)
         box.client = self
+    }
+
+    /// A client that sends nothing (`--dry-run`): each call hands the exact
+    /// request it would send to `recorder` and then fails. No credentials, no
+    /// retries, no rate limit: only what shapes the request on the wire.
+    public init(recordingInto recorder: RequestRecorder, configuration: ClientConfiguration) throws(ProcessesAPIError) {
+        try ClientConfiguration.check(configuration.baseURL)
+        var configuration = configuration
+        configuration.credentials = nil
+        self.configuration = configuration
+        ownedHTTPClient = nil
+        tokens = TokenProvider(clock: .system) { throw RequestRecorder.NotSent() }
+        api = Client(
+            serverURL: configuration.baseURL,
+            configuration: .init(dateTranscoder: LenientISO8601DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+            transport: recorder, middlewares: [HeadersMiddleware(userAgent: configuration.userAgent)])
     }
 
     /// Closes the connections this client opened. Call it once, when done.

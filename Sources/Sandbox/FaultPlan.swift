@@ -81,21 +81,25 @@ public struct FaultSpecError: Error, CustomStringConvertible {
 
 /// Draws faults from a plan with a seeded generator, and counts what it injected.
 final class FaultInjector: Sendable {
-    let plan: FaultPlan
-    private let state: Mutex<(rng: SplitMix64, counts: [String: Int])>
+    private let state: Mutex<(plan: FaultPlan, rng: SplitMix64, counts: [String: Int])>
 
     init(plan: FaultPlan, seed: UInt64) {
-        self.plan = plan
-        state = Mutex((SplitMix64(seed: seed), [:]))
+        state = Mutex((plan, SplitMix64(seed: seed), [:]))
+    }
+
+    /// The faults injected from now on.
+    var plan: FaultPlan {
+        get { state.withLock { $0.plan } }
+        set { state.withLock { $0.plan = newValue } }
     }
 
     /// The fault for this request, if any.
     func draw() -> FaultPlan.Fault? {
-        guard !plan.faults.isEmpty else { return nil }
         return state.withLock { s in
+            guard !s.plan.faults.isEmpty else { return nil }
             let x = Double(s.rng.next() >> 11) / Double(1 << 53)
             var edge = 0.0
-            for (fault, p) in plan.faults {
+            for (fault, p) in s.plan.faults {
                 edge += p
                 if x < edge {
                     s.counts[fault.rawValue, default: 0] += 1

@@ -42,6 +42,12 @@ public final class SandboxServer: Sendable {
     /// Injected faults so far, by name.
     public var faultCounts: [String: Int] { injector.counts }
 
+    /// The faults injected from now on (replacing `options.faults`).
+    public var faults: FaultPlan {
+        get { injector.plan }
+        set { injector.plan = newValue }
+    }
+
     /// The Hummingbird application; `onRunning` receives the bound port.
     func application(onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
         let router = Router()

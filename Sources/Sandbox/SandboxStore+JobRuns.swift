@@ -177,31 +177,13 @@ extension SandboxStore {
 
     /// A real calendar date written YYYY-MM-DD.
     static func checkDate(_ text: String, _ target: String, _ index: Int) throws(SandboxError) {
-        guard isCalendarDate(text) else {
+        guard CalendarDate.isValid(text) else {
             throw .invalid(
                 "invalidDate", "dueDate \"\(text)\" is not a real date in the form YYYY-MM-DD", target: target,
                 meta: ["argumentName": "dueDate", "jobIndex": .integer(Int64(index))])
         }
     }
 
-    static func isCalendarDate(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
-        func number(_ range: Range<Int>) -> Int? {
-            var n = 0
-            for b in bytes[range] {
-                guard (48...57).contains(b) else { return nil }
-                n = n * 10 + Int(b - 48)
-            }
-            return n
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), year >= 1, (1...12).contains(month) else {
-            return false
-        }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return (1...days).contains(day)
-    }
 }
 
 extension Components.Schemas.PrincipalCreate {

@@ -3,12 +3,10 @@
 ///
 /// lua.c's options come first (`-e stat`, `-l mod`, `-i`, `-v`, `-E`, `-W`),
 /// then the script and its arguments; `--` ends the options and `-` runs
-/// standard input. procsh adds long options (`--help`, `--version`), which
-/// lua.c would reject, so they can never change how a script runs. A word that
-/// is not an option is always the script: procsh has no subcommand words yet;
-/// when it gains them (see README, "Command line"), a word is a subcommand only
-/// in first position, only if it names one, and only if no file of that name
-/// exists.
+/// standard input. procsh adds long options (`--help`, `--sandbox`,
+/// `--base-url URL`...), which lua.c would reject, so they can never change
+/// how a plain Lua script runs. A word that is not an option is the script
+/// (subcommands are matched before, see ``Subcommand``).
 struct Arguments {
     /// What the options ask for before any Lua code runs.
     struct Flags: OptionSet {
@@ -28,16 +26,22 @@ struct Arguments {
         case run(flags: Flags, script: Int)
         /// A bad option at this index.
         case badOption(Int)
+        /// A long option whose value is missing or wrong.
+        case badValue(option: String, message: String)
     }
 
-    /// procsh's long options (none of them takes a value yet).
+    /// procsh's long options that take a value (`--base-url URL` or `--base-url=URL`).
+    static let valuedOptions: Set<String> = ["--base-url", "--region", "--log-level"]
+
+    /// procsh's long options that take no value and only set a flag.
     static let longOptions: [String: Flags] = [
         "--help": .help,
         "--version": .procshVersion,
     ]
 
-    /// Reads the options in `argv` (`argv[0]` is the program name).
-    static func collect(_ argv: [String]) -> Outcome {
+    /// Reads the options in `argv` (`argv[0]` is the program name); procsh's
+    /// connection options go to `connection`.
+    static func collect(_ argv: [String], connection: inout Connection.Options) -> Outcome {
         var flags: Flags = []
         var i = 1
         while i < argv.count {
@@ -48,8 +52,26 @@ struct Arguments {
             switch option {
             case UInt8(ascii: "-"):
                 if !extra { return .run(flags: flags, script: i + 1 < argv.count ? i + 1 : 0) }  // "--"
-                guard let flag = longOptions[argv[i]] else { return .badOption(i) }
-                flags.insert(flag)
+                if let flag = longOptions[argv[i]] {
+                    flags.insert(flag)
+                } else {
+                    var name = argv[i]
+                    var value: String?
+                    if let equals = name.firstIndex(of: "=") {
+                        value = String(name[name.index(after: equals)...])
+                        name = String(name[..<equals])
+                    }
+                    if valuedOptions.contains(name) && value == nil {
+                        i += 1
+                        guard i < argv.count else { return .badValue(option: name, message: "needs a value") }
+                        value = argv[i]
+                    }
+                    switch connection.set(name, value) {
+                    case .unknown: return .badOption(i)
+                    case .invalid(let message): return .badValue(option: name, message: message)
+                    case .set: break
+                    }
+                }
             case 0:
                 return .run(flags: flags, script: i)  // "-": the script is stdin
             case UInt8(ascii: "E"):

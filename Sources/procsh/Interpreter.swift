@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CLua
 import CLuaShim
+import Bindings
 import LuaKit
 import REPL
 
@@ -18,6 +19,9 @@ final class Interpreter {
     let progname: String
     let state: LuaState
     var stack: LuaStack { state.stack }
+    /// The exit status if the run fails: 1, or what an uncaught error table's
+    /// kind says (``ExitStatus``), or 64 for a bad option.
+    var failureStatus = EXIT_FAILURE
 
     init(argv: [UnsafeMutablePointer<CChar>]) {
         self.argv = argv
@@ -40,16 +44,21 @@ final class Interpreter {
         let status = stack.callStatus(arguments: 2, results: 1)
         let succeeded = status == LUA_OK && stack.bool(at: -1)
         Console.report(stack, status: status, progname: progname)
-        return succeeded ? EXIT_SUCCESS : EXIT_FAILURE
+        return succeeded ? EXIT_SUCCESS : failureStatus
     }
 
     /// The interpreter's body: reads the options and acts on them in lua.c's order.
     func pmain() -> Bool {
         let flags: Arguments.Flags
         let script: Int
-        switch Arguments.collect(words) {
+        var connection = Connection.Options()
+        switch Arguments.collect(words, connection: &connection) {
         case .badOption(let index):
             Usage.printBadOption(words[index], progname: progname)
+            return false
+        case .badValue(let option, let message):
+            Console.writeError("\(progname): \(option): \(message)\n")
+            failureStatus = ExitStatus.usage
             return false
         case .run(let f, let s):
             (flags, script) = (f, s)
@@ -68,6 +77,9 @@ final class Interpreter {
         }
         state.openLibraries()
         createArgTable(script: script)
+        if !installBindings(connection) {
+            return false
+        }
         _ = luash_gc(stack.L, LUA_GCRESTART)
         luash_gc_generational(stack.L)
         if !flags.contains(.ignoreEnvironment) && handleLuaInit() != LUA_OK {
@@ -90,6 +102,33 @@ final class Interpreter {
             }
         }
         return true
+    }
+
+    /// The API modules, connected as the options say (`--sandbox` starts the
+    /// sandbox here). False, with the reason printed, if that fails.
+    func installBindings(_ options: Connection.Options) -> Bool {
+        do {
+            let settings = try Connection.settings(for: options) { getenv($0).map { String(cString: $0) } }
+            try Bindings.install(into: state, settings: settings)
+            return true
+        } catch let failure as Connection.Failure {
+            Console.writeError("\(progname): \(failure.message)\n")
+            failureStatus = failure.status
+        } catch {
+            Console.writeError("\(progname): cannot set up the API modules: \(error)\n")
+        }
+        return false
+    }
+
+    /// Reports a chunk's outcome; a failure sets the exit status.
+    @discardableResult
+    func report(_ status: Int32) -> Int32 {
+        if status == LUA_ERRRUN {
+            failureStatus = Bindings.exitStatus(forUncaughtErrorIn: state)
+        } else if status != LUA_OK {
+            failureStatus = EXIT_FAILURE
+        }
+        return Console.report(stack, status: status, progname: progname)
     }
 
     /// `-v`: procsh's line, then Lua's as lua.c prints it.
@@ -115,7 +154,7 @@ final class Interpreter {
     func doChunk(_ status: Int32) -> Int32 {
         var status = status
         if status == LUA_OK { status = stack.callWithTraceback() }
-        return Console.report(stack, status: status, progname: progname)
+        return report(status)
     }
 
     /// Loads and runs a file (nil: standard input).
@@ -137,7 +176,7 @@ final class Interpreter {
         stack.push(module)
         let status = stack.callWithTraceback(arguments: 1, results: 1)
         if status == LUA_OK { stack.setGlobal(global) }
-        return Console.report(stack, status: status, progname: progname)
+        return report(status)
     }
 
     /// Runs `-e` and `-l` in order, and turns warnings on for `-W`. False if code failed.
@@ -192,7 +231,7 @@ final class Interpreter {
                 status = LUA_ERRRUN
             }
         }
-        return Console.report(stack, status: status, progname: progname)
+        return report(status)
     }
 
     /// Pushes `arg[1]` ... `arg[#arg]`; nil (with the error message pushed) if it cannot.

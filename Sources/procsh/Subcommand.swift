@@ -11,13 +11,18 @@ import REPL
 /// (`procsh-sandbox`), which procsh replaces itself with: the helper's
 /// libraries (an HTTP server, Foundation) never weigh on procsh's start-up.
 enum Subcommand {
-    static let helpers: [String: String] = [
-        "sandbox": "procsh-sandbox"
-    ]
+    /// The helper program of a subcommand's name. A switch, not a dictionary:
+    /// a dictionary's metadata is built at run time, a cost paid by every start.
+    static func helper(named name: String) -> String? {
+        switch name {
+        case "sandbox": return "procsh-sandbox"
+        default: return nil
+        }
+    }
 
     /// The helper `words` asks for, if any.
     static func match(_ words: [String]) -> String? {
-        guard words.count > 1, let helper = helpers[words[1]] else { return nil }
+        guard words.count > 1, let helper = helper(named: words[1]) else { return nil }
         var info = stat()
         if stat(words[1], &info) == 0 { return nil }  // a file of that name: run it as a script
         return helper

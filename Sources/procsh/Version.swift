@@ -1,8 +1,9 @@
+import Bindings
 import CLuaShim
 
 /// procsh's version, and the lines `-v` prints.
 enum Version {
-    static let procsh = "0.1.0"
+    static let procsh = Bindings.version
 
     /// procsh's own line, printed before Lua's.
     static var line: String { "procsh \(procsh)  Workiva Processes API automation (API 2026-04-01.processes.preview)" }

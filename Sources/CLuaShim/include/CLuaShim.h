@@ -128,8 +128,14 @@ int luash_len(lua_State *L, int idx);
 
 /* ---- lua.c's pieces ---- */
 
+/* The registry field where luash_msghandler leaves the last error object it
+** handled, so the host can choose an exit status from it. */
+#define LUASH_UNCAUGHT_KEY "LuaKit.uncaught"
+
 /* lua.c's message handler: turns the error into a string (through __tostring
-** when there is one) and appends a traceback. */
+** when there is one) and appends a traceback. Unlike lua.c, an error object
+** whose metatable has a true '__traceback' gets the traceback too. It also
+** records the error object under LUASH_UNCAUGHT_KEY. */
 int luash_msghandler(lua_State *L);
 
 /* Runs the function under 'nargs' arguments with luash_msghandler as message

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import ProcessesAPI
+
+/// What the bindings talk to: one client for the whole run, created on the
+/// first API call (a script that never calls the API never pays for it), and
+/// in `--dry-run` a recording client that writes instead of sending.
+public final class APISession {
+    public let configuration: ClientConfiguration
+    /// Mutating calls print the request they would send, and send nothing.
+    public let dryRun: Bool
+    let logger: Logger
+    /// Where dry-run requests are printed (standard error).
+    let printRequest: (String) -> Void
+    private var realClient: ProcessesClient?
+    private var recordingClient: (client: ProcessesClient, recorder: RequestRecorder)?
+    /// Numbers the made-up ids of dry-run results.
+    private var dryRunCount = 0
+
+    public init(
+        configuration: ClientConfiguration, dryRun: Bool = false, logger: Logger = Logger(label: "procsh.api"),
+        printRequest: @escaping (String) -> Void = StandardError.write
+    ) {
+        self.configuration = configuration
+        self.dryRun = dryRun
+        self.logger = logger
+        self.printRequest = printRequest
+    }
+
+    /// The client, created on first use.
+    func client() throws(ProcessesAPIError) -> ProcessesClient {
+        if let realClient { return realClient }
+        let client = try ProcessesClient(configuration: configuration, logger: logger)
+        realClient = client
+        return client
+    }
+
+    /// Runs a read (always sent, dry run or not).
+    func read<T: Sendable>(
+        _ operation: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T
+    ) throws(ProcessesAPIError) -> T {
+        let client = try client()
+        return try Blocking.wait { () async throws(ProcessesAPIError) -> T in try await operation(client) }
+    }
+
+    /// Runs a change: sent for real, or in a dry run printed and answered by
+    /// `pretend` (with ids from ``madeUpID(_:)``).
+    func write<T: Sendable>(
+        _ operation: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T,
+        pretend: () -> T
+    ) throws(ProcessesAPIError) -> T {
+        guard dryRun else { return try read(operation) }
+        let (client, recorder) = try recorder()
+        _ = try? Blocking.wait { () async throws(ProcessesAPIError) -> T in try await operation(client) }
+        for request in recorder.take() {
+            printRequest(Self.text(of: request))
+        }
+        return pretend()
+    }
+
+    private func recorder() throws(ProcessesAPIError) -> (ProcessesClient, RequestRecorder) {
+        if let recordingClient { return recordingClient }
+        let recorder = RequestRecorder()
+        let pair = (try ProcessesClient(recordingInto: recorder, configuration: configuration), recorder)
+        recordingClient = pair
+        return pair
+    }
+
+    /// An id for a dry-run result, plainly not a real one: `dry-run-jobrun-1`.
+    func madeUpID(_ kind: String) -> String {
+        dryRunCount += 1
+        return "dry-run-\(kind)-\(dryRunCount)"
+    }
+
+    /// A recorded request as `--dry-run` prints it: the request line, the
+    /// headers (there is no Authorization header: nothing secret), the body.
+    static func text(of request: RequestRecorder.Request) -> String {
+        var lines = ["dry run: \(request.method) \(request.url)"]
+        lines += request.headers.map { "  \($0)" }
+        if let body = request.bodyText { lines.append("  " + body) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Closes the client's connections.
+    public func shutdown() {
+        guard let client = realClient else { return }
+        realClient = nil
+        _ = try? Blocking.wait { () async throws(ProcessesAPIError) in try? await client.shutdown() }
+    }
+}

@@ -1,0 +1,117 @@
+import CLuaShim
+import JSON
+import LuaKit
+import Logging
+import ProcessesAPI
+
+/// The Lua modules scripts use, installed as globals (`jobruns`, `processruns`,
+/// `processes`, `json`, `log`, `procsh`, and with `--sandbox` `sandbox`) and as `require "procsh"` (the
+/// `procsh` table, which holds the others too).
+public enum Bindings {
+    /// procsh's version (also in `User-Agent`).
+    public static let version = APIVersion.procsh
+
+    /// Where a run of procsh connects, and how it reports.
+    public struct Settings {
+        public var session: APISession
+        /// Messages of `log.*` below this level are dropped.
+        public var logger: Logger
+        /// The sandbox procsh runs in-process (`--sandbox`), if any.
+        public var sandbox: (any SandboxControl)?
+
+        public init(session: APISession, logger: Logger, sandbox: (any SandboxControl)? = nil) {
+            self.session = session
+            self.logger = logger
+            self.sandbox = sandbox
+        }
+    }
+
+    /// Installs the modules into `state` (whose standard libraries are open).
+    public static func install(into state: LuaState, settings: Settings) throws(LuaError) {
+        let stack = state.stack
+        let top = stack.top
+        defer { stack.pop(stack.top - top) }
+        stack.newTable(hash: 12)  // procsh
+        let procsh = stack.top
+
+        func module(_ name: String, _ push: () throws(LuaError) -> Void) throws(LuaError) {
+            try push()
+            stack.pushValue(at: -1)
+            stack.setGlobal(name)
+            stack.rawSet(procsh, key: name)
+        }
+        try module("jobruns") { JobRunsModule.push(onto: stack, session: settings.session) }
+        try module("processruns") { () throws(LuaError) in try ProcessRunsModule.push(onto: stack, session: settings.session) }
+        try module("processes") { ProcessesModule.push(onto: stack, session: settings.session) }
+        try module("json") { JSONModule.push(onto: stack) }
+        try module("log") { () throws(LuaError) in try LogModule.push(onto: stack, logger: settings.logger) }
+
+        stack.push(version)
+        stack.rawSet(procsh, key: "version")
+        stack.push(APIVersion.current)
+        stack.rawSet(procsh, key: "apiVersion")
+        stack.pushNull()
+        stack.rawSet(procsh, key: "null")
+        stack.push(settings.session.dryRun)
+        stack.rawSet(procsh, key: "dryRun")
+        stack.push(settings.session.configuration.baseURL.absoluteString)
+        stack.rawSet(procsh, key: "baseURL")
+        if let control = settings.sandbox {
+            try module("sandbox") { SandboxModule.push(onto: stack, control: control) }
+        }
+        stack.push(function: { s in
+            s.push(ScriptError.isErrorTable(at: 1, in: s))
+            return 1
+        }, name: "procsh.iserror")
+        stack.rawSet(procsh, key: "iserror")
+        ScriptError.pushMetatable(onto: stack)
+        stack.pop()
+
+        // require "procsh" returns the same table.
+        stack.pushValue(at: procsh)
+        stack.setGlobal("procsh")
+        if stack.getGlobal("package") == .table, (try? stack.getField(-1, "loaded")) == .table {
+            stack.pushValue(at: procsh)
+            stack.rawSet(-2, key: "procsh")
+        }
+    }
+
+    /// The exit status for an error that ended the run: by `kind` for an
+    /// error table (docs/lua-api.md, "Exit status"), 1 for anything else.
+    /// Reads the error object CLuaShim's message handler kept.
+    public static func exitStatus(forUncaughtErrorIn state: LuaState) -> Int32 {
+        let stack = state.stack
+        stack.rawGet(luash_registryindex(), key: LUASH_UNCAUGHT_KEY)
+        defer { stack.pop() }
+        guard ScriptError.isErrorTable(at: -1, in: stack) else { return 1 }
+        return ExitStatus.of(ScriptError.read(tableAt: -1, in: stack))
+    }
+}
+
+/// Exit statuses (sysexits.h), chosen by what went wrong.
+public enum ExitStatus {
+    public static let failure: Int32 = 1
+    public static let usage: Int32 = 64
+    public static let dataError: Int32 = 65
+    public static let unavailable: Int32 = 69
+    public static let temporaryFailure: Int32 = 75
+    public static let noPermission: Int32 = 77
+
+    /// The status for an error of the API or the bindings.
+    public static func of(_ error: ProcessesAPIError) -> Int32 {
+        switch error.kind {
+        case .validation: return dataError
+        case .usage: return usage
+        case .auth: return noPermission
+        case .timeout: return temporaryFailure
+        case .transport: return unavailable
+        case .api:
+            switch error.status ?? 0 {
+            case 401, 403: return noPermission
+            case 429, 503: return temporaryFailure
+            case 400..<500: return dataError
+            default: return unavailable
+            }
+        }
+    }
+}

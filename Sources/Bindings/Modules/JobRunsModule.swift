@@ -1,0 +1,171 @@
+import JSON
+import LuaKit
+import ProcessesAPI
+
+/// `jobruns`: create job runs in a running process run, and the builders of
+/// job specs (`jobruns.sendTask{...}`, `jobruns.contentRequest{...}`).
+enum JobRunsModule {
+    /// How many job runs one request carries; more are sent in consecutive
+    /// requests. The API documents no maximum; 100 keeps each request far
+    /// below the 10 MB body limit and its work short.
+    static let defaultBatchSize = 100
+    static let maximumBatchSize = 1000
+
+    static let optionNames = ["relativeSibling", "relativeSiblingId", "parentGroup", "parentGroupId", "before", "batchSize"]
+
+    static func push(onto stack: LuaStack, session: APISession) {
+        let module = ModuleTable(stack, name: "jobruns", size: 4)
+        module.add("create") { args in try create(args, session: session) }
+        for builder in JobBuilder.all {
+            module.add(builder.action) { args in
+                let spec = try args.json(1, name: builder.action)
+                let job: JSONValue
+                do throws(ValidationError) {
+                    job = try builder.build(spec, at: builder.action)
+                } catch {
+                    throw ScriptError(error.apiError())
+                }
+                try? args.stack.push(json: job)
+                return 1
+            }
+        }
+    }
+
+    /// Where the jobs go, read from `opts`.
+    struct Placement {
+        var sibling: String?
+        var group: String?
+        var before: Bool?
+        var batchSize = defaultBatchSize
+    }
+
+    static func placement(_ args: CallArguments, at index: Int32) throws(ScriptError) -> Placement {
+        let opts = try args.options(index, name: "opts", allowed: optionNames)
+        var placement = Placement()
+        placement.sibling = try pick(args, opts, "relativeSibling", "relativeSiblingId", what: "a job run or group run")
+        placement.group = try pick(args, opts, "parentGroup", "parentGroupId", what: "a group run")
+        placement.before = try args.bool(opts, "before", in: "opts")
+        if placement.before != nil && placement.sibling == nil {
+            throw args.invalid(
+                "opts.before", "'before' places the jobs relative to a sibling; give relativeSibling too",
+                code: .invalidValue)
+        }
+        placement.batchSize = try args.integer(opts, "batchSize", in: "opts", range: 1...maximumBatchSize) ?? defaultBatchSize
+        return placement
+    }
+
+    /// One of an option's two names (`relativeSibling` or the API's `relativeSiblingId`).
+    private static func pick(
+        _ args: CallArguments, _ opts: [String: JSONValue], _ name: String, _ apiName: String, what: String
+    ) throws(ScriptError) -> String? {
+        switch (opts[name], opts[apiName]) {
+        case (nil, nil): return nil
+        case (let value?, nil): return try args.id(in: value, name: "opts.\(name)", what: what)
+        case (nil, let value?): return try args.id(in: value, name: "opts.\(apiName)", what: what)
+        case (.some, .some):
+            throw args.invalid("opts.\(apiName)", "give \(name) or \(apiName), not both", code: .invalidValue)
+        }
+    }
+
+    /// The job specs of argument `index`: an array of specs, or one spec.
+    static func jobs(_ args: CallArguments, at index: Int32) throws(ScriptError) -> [JSONValue] {
+        guard args.stack.type(at: index) == .table else {
+            throw args.invalid(
+                "jobs", "expected an array of job specs (or one job spec), got \(args.stack.isNoneOrNil(at: index) ? "nil" : args.stack.typeName(at: index))")
+        }
+        var value = try args.json(index, name: "jobs")
+        if case .object(let members) = value {
+            guard members.isEmpty else {
+                // One spec on its own (it has `action`, `arguments`...): a batch of one.
+                value = .array([value])
+                return try validated(value, args)
+            }
+            value = .array([])
+        }
+        return try validated(value, args)
+    }
+
+    private static func validated(_ value: JSONValue, _ args: CallArguments) throws(ScriptError) -> [JSONValue] {
+        guard case .array(let items) = value, !items.isEmpty else {
+            throw args.invalid("jobs", "no job specs: give at least one", code: .emptyValue)
+        }
+        do {
+            try Schema.array(of: RequestSchemas.jobRun).validate(value, at: "jobs")
+        } catch {
+            throw ScriptError(error.apiError())
+        }
+        return items
+    }
+
+    /// `jobruns.create(processRun, jobs [, opts])`.
+    static func create(_ args: CallArguments, session: APISession) throws(ScriptError) -> Int32 {
+        let runID = try args.id(1, name: "processRun", what: "a process run")
+        let specs = try jobs(args, at: 2)
+        let placement = try placement(args, at: 3)
+        let models = try ModelCoding.model([Components.Schemas.JobRunCreate].self, from: .array(specs), field: "jobs")
+
+        var created: [JSONValue] = []
+        var start = 0
+        var sibling = placement.sibling
+        while start < models.count {
+            let end = min(start + placement.batchSize, models.count)
+            let where_ = ProcessesClient.Placement(
+                relativeSiblingID: sibling, parentGroupID: placement.group, before: placement.before)
+            let batch = Array(models[start..<end])
+            do {
+                let answer = try session.write(
+                    { client async throws(ProcessesAPIError) in
+                        try await client.createJobRuns(processRunID: runID, jobs: batch, placement: where_)
+                    },
+                    pretend: { pretendJobRuns(specs[start..<end], group: placement.group, session: session) })
+                let jobs = answer.map(ModelCoding.json)
+                created += jobs
+                // After a sibling: the next batch goes after the last job just created.
+                if placement.before == false, let last = jobs.last?["id"]?.stringValue { sibling = last }
+            } catch {
+                throw partialFailure(error, created: created, failed: start..<end, total: specs.count)
+            }
+            start = end
+        }
+        try? args.stack.push(json: .array(created))
+        return 1
+    }
+
+    /// What a dry run returns: the jobs as given, with made-up ids.
+    static func pretendJobRuns(_ specs: ArraySlice<JSONValue>, group: String?, session: APISession) -> [Components.Schemas.JobRun] {
+        specs.compactMap { spec in
+            var members = spec.objectValue ?? [:]
+            members["id"] = .string(session.madeUpID("jobrun"))
+            if let group { members["parent"] = .string(group) }
+            members["status"] = "waiting"
+            members["dryRun"] = true
+            return try? ModelCoding.model(Components.Schemas.JobRun.self, from: .object(members), field: "jobs")
+        }
+    }
+
+    /// The error of a batch that failed after `created` were made: it says
+    /// which jobs exist now and which do not (or may, when the outcome of the
+    /// failed request is unknown).
+    static func partialFailure(_ error: ProcessesAPIError, created: [JSONValue], failed: Range<Int>, total: Int) -> ScriptError {
+        let unknown = !error.retryable && (error.kind == .transport || error.kind == .timeout || (error.status ?? 0) >= 500)
+        var extra: [(key: String, value: JSONValue)] = [("created", .array(created))]
+        let notCreatedStart = unknown ? failed.upperBound : failed.lowerBound
+        extra.append(("notCreated", .array((notCreatedStart..<total).map { .integer(Int64($0 + 1)) })))
+        if unknown { extra.append(("unknown", .array(failed.map { .integer(Int64($0 + 1)) }))) }
+        guard total > failed.count || !created.isEmpty else { return ScriptError(error, extra: extra) }
+        var error = error
+        var parts: [String] = []
+        if created.isEmpty {
+            parts.append("no job was created before this request")
+        } else {
+            let ids = created.compactMap { $0["id"]?.stringValue }
+            parts.append("jobs 1-\(created.count) were created (\(ids.first ?? "?")...\(ids.last ?? "?"), see error.created)")
+        }
+        if unknown {
+            parts.append("jobs \(failed.lowerBound + 1)-\(failed.upperBound) may or may not have been created (read the run to find out)")
+        }
+        if notCreatedStart < total { parts.append("jobs \(notCreatedStart + 1)-\(total) were not created") }
+        error.message += " (\(parts.joined(separator: "; ")))"
+        return ScriptError(error, extra: extra)
+    }
+}

@@ -1,0 +1,42 @@
+import JSON
+import LuaKit
+import ProcessesAPI
+
+/// `processruns`: read a process run with its whole tree, walk it, print it.
+enum ProcessRunsModule {
+    static func push(onto stack: LuaStack, session: APISession) throws(LuaError) {
+        let module = ModuleTable(stack, name: "processruns", size: 6)
+        module.add("get") { args in
+            let id = try args.id(1, name: "processRun", what: "a process run")
+            let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
+            let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
+            return try session.answer(args) { client async throws(ProcessesAPIError) in
+                try await client.getProcessRun(id: id, excludeGeneratedJobs: exclude)
+            }
+        }
+        // The tree walkers are plain Lua (TreeWalkers.swift), added to the table.
+        try stack.load(TreeWalkers.source, name: "=processruns")
+        stack.pushValue(at: -2)
+        try stack.call(arguments: 1, results: 0)
+    }
+}
+
+extension APISession {
+    /// Runs an API call from a binding; its failure becomes an error table.
+    func call<T>(_ body: () throws(ProcessesAPIError) -> T) throws(ScriptError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw ScriptError(error)
+        }
+    }
+
+    /// Reads with the client and pushes the answer as Lua tables (one result).
+    func answer<T: Encodable & Sendable>(
+        _ args: CallArguments, _ operation: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T
+    ) throws(ScriptError) -> Int32 {
+        let answer = try call { () throws(ProcessesAPIError) in try read(operation) }
+        try? args.stack.push(json: ModelCoding.json(answer))
+        return 1
+    }
+}

@@ -1,0 +1,109 @@
+import JSON
+import LuaKit
+import ProcessesAPI
+
+/// `processes`: list, read, create and run processes (definitions).
+enum ProcessesModule {
+    static func push(onto stack: LuaStack, session: APISession) {
+        let module = ModuleTable(stack, name: "processes", size: 4)
+        module.add("list") { args in try list(args, session: session) }
+        module.add("get") { args in
+            let id = try args.id(1, name: "process", what: "a process")
+            let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
+            let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
+            return try session.answer(args) { client async throws(ProcessesAPIError) in
+                try await client.getProcess(id: id, excludeGeneratedJobs: exclude)
+            }
+        }
+        module.add("create") { args in
+            guard args.stack.type(at: 1) == .table else {
+                throw args.invalid("process", "expected a process definition table ({name=, children=}), got \(args.stack.typeName(at: 1))")
+            }
+            let definition = try args.json(1, name: "process")
+            do throws(ValidationError) {
+                try RequestSchemas.process.validate(definition, at: "process")
+            } catch {
+                throw ScriptError(error.apiError())
+            }
+            let model = try ModelCoding.model(Components.Schemas.ProcessCreate.self, from: definition, field: "process")
+            let process = try session.call { () throws(ProcessesAPIError) in
+                try session.write(
+                    { client async throws(ProcessesAPIError) in try await client.createProcess(model) },
+                    pretend: {
+                        var members = definition.objectValue ?? [:]
+                        members["id"] = .string(session.madeUpID("process"))
+                        members["dryRun"] = true
+                        members["children"] = nil  // a dry run does not make up ids for the tree
+                        return (try? ModelCoding.model(Components.Schemas.Process.self, from: .object(members), field: "process"))
+                            ?? Components.Schemas.Process(id: session.madeUpID("process"))
+                    })
+            }
+            try? args.stack.push(json: ModelCoding.json(process))
+            return 1
+        }
+        module.add("run") { args in
+            let id = try args.id(1, name: "process", what: "a process")
+            let opts = try args.options(2, name: "opts", allowed: ["sendProcessCompleteEmail"])
+            let email = try args.bool(opts, "sendProcessCompleteEmail", in: "opts")
+            let run = try session.call { () throws(ProcessesAPIError) in
+                try session.write(
+                    { client async throws(ProcessesAPIError) in try await client.runProcess(id: id, sendProcessCompleteEmail: email) },
+                    pretend: { Components.Schemas.ProcessRun(id: session.madeUpID("run"), status: "waiting") })
+            }
+            var json = ModelCoding.json(run)
+            if session.dryRun, case .object(var members) = json {
+                members["dryRun"] = true
+                json = .object(members)
+            }
+            try? args.stack.push(json: json)
+            return 1
+        }
+    }
+
+    /// `processes.list{filter=, orderBy=, pageSize=}`: an iterator over every
+    /// process, fetching a page when the previous one is used up.
+    static func list(_ args: CallArguments, session: APISession) throws(ScriptError) -> Int32 {
+        let opts = try args.options(1, name: "opts", allowed: ["filter", "orderBy", "pageSize"])
+        let pages = Pages(
+            filter: try args.string(opts, "filter", in: "opts"), orderBy: try args.string(opts, "orderBy", in: "opts"),
+            pageSize: try args.integer(opts, "pageSize", in: "opts", range: 1...1000))
+        args.stack.push(function: { s in
+            guard let process = try pages.next(session: session) else {
+                s.pushNil()
+                return 1
+            }
+            try? s.push(json: process)
+            return 1
+        }, name: "processes.list iterator")
+        return 1
+    }
+
+    /// One listing as the script reads it: ``ProcessListing``'s iterator,
+    /// advanced one process per call (a page is fetched when one runs out).
+    final class Pages {
+        let filter: String?
+        let orderBy: String?
+        let pageSize: Int?
+        var iterator: ProcessListing.Iterator?
+
+        init(filter: String?, orderBy: String?, pageSize: Int?) {
+            (self.filter, self.orderBy, self.pageSize) = (filter, orderBy, pageSize)
+        }
+
+        func next(session: APISession) throws(ScriptError) -> JSONValue? {
+            let current = try session.call { () throws(ProcessesAPIError) in
+                if let iterator { return iterator }
+                return try session.client().processes(filter: filter, orderBy: orderBy, pageSize: pageSize).makeAsyncIterator()
+            }
+            let (process, advanced) = try session.call { () throws(ProcessesAPIError) in
+                try Blocking.wait { () async throws(ProcessesAPIError) in
+                    var iterator = current
+                    let process = try await iterator.next()
+                    return (process, iterator)
+                }
+            }
+            iterator = advanced
+            return process.map(ModelCoding.json)
+        }
+    }
+}

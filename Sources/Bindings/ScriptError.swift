@@ -1,0 +1,113 @@
+import CLuaShim
+import JSON
+import LuaKit
+import ProcessesAPI
+
+/// An error as scripts see it: a table with the fields of DESIGN.md's contract
+/// (`kind`, `status`, `code`, `message`, `target`, `meta`, `details`,
+/// `retryAfter`, `retryable`, `request`, `field`, ...) and a shared metatable
+/// whose `__tostring` gives one clear line. Thrown from a binding, it is raised
+/// as that table, so `pcall` returns it intact.
+struct ScriptError: Error, LuaRaisable {
+    var error: ProcessesAPIError
+    /// More fields, for errors that carry more (a batch that failed part-way
+    /// lists the job runs created before it).
+    var extra: [(key: String, value: JSONValue)] = []
+
+    init(_ error: ProcessesAPIError, extra: [(key: String, value: JSONValue)] = []) {
+        self.error = error
+        self.extra = extra
+    }
+
+    /// The registry name of the metatable every error table shares.
+    static let metatableName = "procsh.Error"
+
+    func pushErrorValue(onto stack: LuaStack) {
+        Self.push(error, extra: extra, onto: stack)
+    }
+
+    /// Pushes `error` as an error table.
+    static func push(_ error: ProcessesAPIError, extra: [(key: String, value: JSONValue)] = [], onto stack: LuaStack) {
+        stack.newTable(hash: 16)
+        func set(_ key: String, _ value: JSONValue?) {
+            guard let value else { return }
+            try? stack.push(json: value)  // values here are small and well-formed
+            stack.rawSet(-2, key: key)
+        }
+        set("kind", .string(error.kind.rawValue))
+        set("status", error.status.map { .integer(Int64($0)) })
+        set("code", error.code.map(JSONValue.string))
+        set("message", .string(error.message))
+        set("target", error.target.map(JSONValue.string))
+        set("field", error.field.map(JSONValue.string))
+        set("meta", error.meta)
+        set("details", .array(error.details.map { detail in
+            .object([
+                "code": detail.code.map(JSONValue.string), "message": detail.message.map(JSONValue.string),
+                "target": detail.target.map(JSONValue.string),
+            ].compactMapValues { $0 })
+        }))
+        set("documentationUrl", error.documentationUrl.map(JSONValue.string))
+        set("retryAfter", error.retryAfter.map(JSONValue.double))
+        set("retryable", .bool(error.retryable))
+        set("request", error.request.map { .object(["method": .string($0.method), "path": .string($0.path)]) })
+        set("attempts", .integer(Int64(error.attempts)))
+        set("hint", error.hint.map(JSONValue.string))
+        for (key, value) in extra { set(key, value) }
+        pushMetatable(onto: stack)
+        stack.setMetatable(-2)
+    }
+
+    /// Pushes the shared metatable, creating it the first time.
+    static func pushMetatable(onto stack: LuaStack) {
+        guard stack.pushMetatable(named: metatableName) else { return }
+        stack.push(function: { s in
+            s.push(ScriptError.line(ofTableAt: 1, in: s))
+            return 1
+        }, name: "__tostring")
+        stack.rawSet(-2, key: "__tostring")
+        // An uncaught error prints its line and a traceback (CLuaShim's message handler).
+        stack.push(true)
+        stack.rawSet(-2, key: "__traceback")
+    }
+
+    /// Whether the value at `index` is an error table (it has the shared metatable).
+    static func isErrorTable(at index: Int32, in stack: LuaStack) -> Bool {
+        guard stack.type(at: index) == .table, stack.getMetatable(index) else { return false }
+        defer { stack.pop(2) }
+        stack.rawGet(luash_registryindex(), key: metatableName)
+        return stack.rawEqual(-1, -2)
+    }
+
+    /// The error read back from an error table's fields (as a script may have
+    /// changed them), for its one-line text and its exit status.
+    static func read(tableAt index: Int32, in stack: LuaStack) -> ProcessesAPIError {
+        let index = stack.absoluteIndex(index)
+        func string(_ key: String) -> String? {
+            defer { stack.pop() }
+            return stack.rawGet(index, key: key) == .string ? stack.string(at: -1) : nil
+        }
+        func integer(_ key: String) -> Int? {
+            defer { stack.pop() }
+            return stack.rawGet(index, key: key) == .number ? stack.integer(at: -1).map { Int($0) } : nil
+        }
+        var error = ProcessesAPIError(
+            kind: string("kind").flatMap(ProcessesAPIError.Kind.init(rawValue:)) ?? .usage,
+            status: integer("status"), code: string("code"), message: string("message") ?? "?",
+            target: string("target"), hint: string("hint"), field: string("field"))
+        if stack.rawGet(index, key: "request") == .table {
+            let request = stack.top
+            let method = stack.rawGet(request, key: "method") == .string ? stack.string(at: -1) : nil
+            let path = stack.rawGet(request, key: "path") == .string ? stack.string(at: -1) : nil
+            stack.pop(2)
+            if let method, let path { error.request = .init(method: method, path: path) }
+        }
+        stack.pop()
+        return error
+    }
+
+    /// `api 404 (404): Could not find process run id x [POST /processRuns/x/jobRuns]`.
+    static func line(ofTableAt index: Int32, in stack: LuaStack) -> String {
+        read(tableAt: index, in: stack).description
+    }
+}

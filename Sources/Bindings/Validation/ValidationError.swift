@@ -1,0 +1,20 @@
+import ProcessesAPI
+
+/// One thing wrong with a value, and where it is.
+struct ValidationError: Error {
+    enum Code: String {
+        case wrongType, missingField, unknownField, invalidValue, invalidDate, emptyValue
+    }
+
+    let code: Code
+    /// The value's path as a script names it: `jobs[2].arguments.sendTaskArgs.title`.
+    let field: String
+    let message: String
+
+    /// The error a script sees (`kind = "validation"`), for a request not sent.
+    func apiError(request: ProcessesAPIError.Request? = nil) -> ProcessesAPIError {
+        ProcessesAPIError(
+            kind: .validation, code: code.rawValue, message: message, request: request,
+            hint: request == nil ? nil : "nothing was sent", field: field)
+    }
+}

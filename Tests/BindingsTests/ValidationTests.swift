@@ -1,0 +1,93 @@
+import Foundation
+import JSON
+import ProcessesAPI
+import Testing
+
+@testable import Bindings
+
+/// The request schemas procsh checks before sending agree with openapi.yaml:
+/// what they accept decodes into the generated models, and the spec's own
+/// examples pass.
+@Suite struct ValidationTests {
+    /// createJobRuns' request example in openapi.yaml (Workiva's documentation).
+    static let specExample: JSONValue = try! JSONValue(parsing: """
+        [{"action":"sendTask","arguments":{"sendTaskArgs":{"assignee":{"id":"user123","type":"user"},
+          "dueDate":"2024-12-15","title":"Review Q4 financial report"},"type":"sendTask"},"triggerType":"whenEligible"},
+         {"action":"contentRequest","arguments":{"contentRequestArgs":{"approver":{"id":"manager456","type":"user"},
+          "assignee":{"id":"user789","type":"user"},"document":"doc456","section":"section-id-123",
+          "title":"Fill in the variance commentary"},"type":"contentRequest"},"triggerType":"whenEligible"}]
+        """)
+
+    @Test func theSpecExampleIsValidAndDecodes() throws {
+        try Schema.array(of: RequestSchemas.jobRun).validate(Self.specExample, at: "jobs")
+        let models = try ModelCoding.model([Components.Schemas.JobRunCreate].self, from: Self.specExample, field: "jobs")
+        #expect(models.count == 2)
+        // And back: the model's JSON is the example.
+        #expect(ModelCoding.json(models) == Self.specExample)
+    }
+
+    @Test func builtSpecsAreValidModels() throws {
+        let task = try JobBuilder.sendTask.build(
+            ["assignee": "user123", "title": "Review", "dueDate": "2024-12-15", "approver": ["id": "manager456"]], at: "sendTask")
+        let request = try JobBuilder.contentRequest.build(
+            ["assignee": ["id": "finance-team", "type": "group"], "title": "Fill", "document": "doc456", "section": "s"],
+            at: "contentRequest")
+        try Schema.array(of: RequestSchemas.jobRun).validate([task, request], at: "jobs")
+        let models = try ModelCoding.model([Components.Schemas.JobRunCreate].self, from: [task, request], field: "jobs")
+        #expect(ModelCoding.json(models) == [task, request])
+        #expect(task["arguments"]?["sendTaskArgs"]?["approver"] == ["id": "manager456", "type": "user"])
+        #expect(task["triggerType"] == "whenEligible")
+    }
+
+    @Test(arguments: [
+        (#"{"action":"sendTask"}"#, "jobs[1].arguments", ValidationError.Code.missingField),
+        (#"{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"u","type":"user"},"title":"t","dueDate":"2024-02-30"}}}"#,
+         "jobs[1].arguments.sendTaskArgs.dueDate", .invalidDate),
+        (#"{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"u","type":"user"},"title":"t","extra":1}}}"#,
+         "jobs[1].arguments.sendTaskArgs.extra", .unknownField),
+        (#"{"action":"sendTask","arguments":{"type":"contentRequest","contentRequestArgs":{"assignee":{"id":"u","type":"user"},"title":"t","document":"d","section":"s"}}}"#,
+         "jobs[1].action", .invalidValue),
+        (#"{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"u","type":"robot"},"title":"t"}}}"#,
+         "jobs[1].arguments.sendTaskArgs.assignee.type", .invalidValue),
+        (#"{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"u","type":"user"},"title":7}}}"#,
+         "jobs[1].arguments.sendTaskArgs.title", .wrongType),
+        (#"{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"u","type":"user"},"title":""}}}"#,
+         "jobs[1].arguments.sendTaskArgs.title", .emptyValue),
+    ])
+    func mistakesAreNamed(json: String, field: String, code: ValidationError.Code) throws {
+        let value: JSONValue = .array([try JSONValue(parsing: json)])
+        #expect {
+            try Schema.array(of: RequestSchemas.jobRun).validate(value, at: "jobs")
+        } throws: { error in
+            let error = error as! ValidationError
+            return error.field == field && error.code == code
+        }
+    }
+
+    @Test func everyInvalidJobSpecAlsoFailsTheGeneratedDecoder() throws {
+        // What validation lets through must decode; what it refuses for a type
+        // reason must not decode either (the two agree on the schema).
+        let wrongType: JSONValue = [["action": "sendTask", "arguments": ["type": "sendTask", "sendTaskArgs": ["assignee": "u", "title": "t"]]]]
+        #expect(throws: ValidationError.self) { try Schema.array(of: RequestSchemas.jobRun).validate(wrongType, at: "jobs") }
+        #expect(throws: (any Error).self) {
+            try JSONDecoder().decode([Components.Schemas.JobRunCreate].self, from: JSONEncoder().encode(wrongType))
+        }
+    }
+
+    @Test(arguments: [
+        ("2024-02-29", true), ("2023-02-29", false), ("2000-02-29", true), ("1900-02-29", false), ("2024-04-31", false),
+        ("2024-12-31", true), ("2024-1-01", false), ("0000-01-01", false), ("2024-12-15 ", false), ("abcd-ef-gh", false),
+    ])
+    func calendarDates(text: String, valid: Bool) {
+        #expect(CalendarDate.isValid(text) == valid)
+    }
+
+    @Test func suggestions() {
+        #expect(Suggestion.closest(to: "titel", among: ["assignee", "title", "dueDate"]) == "title")
+        #expect(Suggestion.closest(to: "duedate", among: ["assignee", "title", "dueDate"]) == "dueDate")
+        #expect(Suggestion.closest(to: "relativSibling", among: JobRunsModule.optionNames) == "relativeSibling")
+        #expect(Suggestion.closest(to: "colour", among: ["assignee", "title"]) == nil)
+        #expect(Suggestion.distance("ab", "ba") == 1)
+        #expect(Suggestion.distance("", "abc") == 3)
+    }
+}

@@ -1,0 +1,74 @@
+-- API failures reach scripts as error tables with the contract's fields.
+local check = require "check"
+
+local function task(title)
+  return jobruns.sendTask{ assignee = "user123", title = title or "T" }
+end
+
+test("404: a run that does not exist", function()
+  local e = check.fails({ kind = "api", status = 404, code = "404", retryable = false }, jobruns.create, "no-such-run", task())
+  check.eq(e.request, { method = "POST", path = "/processRuns/no-such-run/jobRuns" })
+  check.matches(e.message, "no%-such%-run")
+  check.eq(tostring(e), "api 404 (404): " .. e.message .. (e.target and (" (target: " .. e.target .. ")") or "")
+    .. " [POST /processRuns/no-such-run/jobRuns]")
+  check.fails({ kind = "api", status = 404 }, processruns.get, "no-such-run")
+  check.fails({ kind = "api", status = 404 }, jobruns.create, "demo-run", task(), { relativeSibling = "job-404" })
+  check.fails({ kind = "api", status = 404 }, jobruns.create, "demo-run", task(), { parentGroup = "group-404" })
+end)
+
+test("409: a read-only group and a complete run", function()
+  check.fails({ kind = "api", status = 409, retryable = false }, jobruns.create, "demo-run", task(), { parentGroup = "group-certification" })
+  check.fails({ kind = "api", status = 409 }, jobruns.create, "demo-run-complete", task())
+end)
+
+test("400 from the server: a user it does not know", function()
+  local e = check.fails({ kind = "api", status = 400, code = "invalidUser", target = "assignee" },
+    jobruns.create, "demo-run", jobruns.sendTask{ assignee = "nobody", title = "T" })
+  check.eq(e.meta.argumentName, "assignee")
+  check.eq(type(e.details), "table")
+end)
+
+test("pcall returns the error table intact, with the shared metatable", function()
+  local ok1, e1 = pcall(jobruns.create, "x", task())
+  local ok2, e2 = pcall(processruns.get, "y")
+  check.eq(ok1 or ok2, false)
+  check.truthy(getmetatable(e1) == getmetatable(e2), "shared metatable")
+  check.truthy(procsh.iserror(e1) and procsh.iserror(e2), "procsh.iserror")
+  check.eq(procsh.iserror({ kind = "api" }), false, "iserror of a plain table")
+  -- Rethrown, it is still the same table.
+  local ok3, e3 = pcall(function() error(e1) end)
+  check.truthy(not ok3 and rawequal(e1, e3), "rethrown error is the same table")
+end)
+
+test("503: retried, then an api error that is safe to retry", function()
+  sandbox.faults("503=1")
+  local e = check.fails({ kind = "api", status = 503, retryable = true }, jobruns.create, "demo-run", task())
+  check.truthy(e.attempts > 1, "attempts > 1, got " .. tostring(e.attempts))
+  check.truthy(e.retryAfter, "retryAfter")
+  sandbox.faults("")
+  check.eq(check.count(processruns.get("demo-run")), 6, "nothing created")
+end)
+
+test("429: rate limited, retryAfter says how long to wait", function()
+  sandbox.faults("429=1")
+  local e = check.fails({ kind = "api", status = 429, retryable = true }, processruns.get, "demo-run")
+  check.eq(type(e.retryAfter), "number")
+end)
+
+test("500 on a create: the outcome is unknown, so it is not retried", function()
+  sandbox.faults("500-after-commit=1")
+  local e = check.fails({ kind = "api", status = 500, retryable = false, attempts = 1 }, jobruns.create, "demo-run", task())
+  check.truthy(e.hint, "a hint that says why it was not retried")
+  sandbox.faults("")
+  check.eq(check.count(processruns.get("demo-run")), 7, "the server did the work")
+end)
+
+test("a reset connection is a transport error", function()
+  sandbox.faults("reset-after-commit=1")
+  check.fails({ kind = "transport", retryable = false }, jobruns.create, "demo-run", task())
+end)
+
+test("reads are retried through a reset connection", function()
+  sandbox.faults("reset=0.5")
+  for _ = 1, 5 do processruns.get("demo-run") end
+end)

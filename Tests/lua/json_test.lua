@@ -1,0 +1,34 @@
+-- json.encode / json.decode / json.array / procsh.null
+local check = require "check"
+
+test("encode is compact with sorted keys, pretty on request", function()
+  check.eq(json.encode({ b = 1, a = { true, false }, c = "x" }), '{"a":[true,false],"b":1,"c":"x"}')
+  check.eq(json.encode({ a = { 1 } }, { pretty = true }), '{\n  "a": [\n    1\n  ]\n}')
+  check.eq(json.encode(1.5), "1.5")
+  check.eq(json.encode(json.array{}), "[]")
+  check.eq(json.encode({}), "{}")
+  check.eq(json.encode(procsh.null), "null")
+  check.eq(json.encode("a\"b\n"), '"a\\"b\\n"')
+end)
+
+test("decode keeps integers, arrays and null", function()
+  local v = json.decode('{"n": 3, "d": 2.5, "a": [], "z": null, "s": "\\u00e9"}')
+  check.eq(math.type(v.n), "integer")
+  check.eq(v.d, 2.5)
+  check.eq(json.encode(v.a), "[]", "an empty array stays an array")
+  check.truthy(v.z == procsh.null and v.z == json.null, "null")
+  check.eq(v.s, "é")
+end)
+
+test("a round trip of the run", function()
+  local run = processruns.get("demo-run")
+  check.eq(json.decode(json.encode(run)), run)
+end)
+
+test("errors name where", function()
+  check.fails({ kind = "validation", code = "invalidValue", message = "line 2, column 7: expected 'true'" }, json.decode, '{"a": 1,\n "b": tru}')
+  check.fails({ field = "value.f", message = "function" }, json.encode, { f = print })
+  check.fails({ field = "value[1]", message = "NaN" }, json.encode, { 0 / 0 })
+  check.fails({ field = "text", code = "wrongType" }, json.decode, 42)
+  check.fails({ field = "opts.prety", message = "did you mean 'pretty'" }, json.encode, {}, { prety = true })
+end)

@@ -1,0 +1,50 @@
+-- processruns.get / find / jobs / groups / each / tree
+local check = require "check"
+
+test("get returns the whole tree", function()
+  local run = processruns.get("demo-run")
+  check.eq(run.id, "demo-run")
+  check.eq(run.status, "running")
+  check.eq(#run.children, 5)
+  check.eq(run.children[3].children[2].id, "job-12")
+  check.eq(processruns.get({ id = "demo-run" }).id, "demo-run", "a table with an id")
+end)
+
+test("find by id, by fields, by function", function()
+  local run = processruns.get("demo-run")
+  local node, parent = processruns.find(run, "job-12")
+  check.eq(node.id, "job-12")
+  check.eq(parent.id, "group-review")
+  check.eq(processruns.find(run, { name = "Certification" }).id, "group-certification")
+  check.eq(processruns.find(run, function(n) return n.status == "running" end).id, "job-7")
+  check.eq(processruns.find(run, "nothing"), nil)
+end)
+
+test("jobs, groups and each walk depth first", function()
+  local run = processruns.get("demo-run")
+  local jobs, groups, all = {}, {}, {}
+  for job in processruns.jobs(run) do jobs[#jobs + 1] = job.id end
+  for group in processruns.groups(run) do groups[#groups + 1] = group.id end
+  for node, depth in processruns.each(run) do all[#all + 1] = node.id .. "@" .. depth end
+  check.eq(jobs, { "job-1", "job-7", "job-11", "job-12", "job-21", "job-9" })
+  check.eq(groups, { "group-review", "group-certification" })
+  check.eq(all, { "job-1@0", "job-7@0", "group-review@0", "job-11@1", "job-12@1", "group-certification@0", "job-21@1", "job-9@0" })
+end)
+
+test("tree prints ordinal, kind, id, title and status", function()
+  local text = processruns.tree(processruns.get("demo-run"))
+  local lines = {}
+  for line in text:gmatch("[^\n]+") do lines[#lines + 1] = line end
+  check.eq(#lines, 9)
+  check.eq(lines[1], 'demo-run "Q4 close 2024" [running]')
+  check.matches(lines[2], '^  0 job   job%-1 +"Collect Q4 trial balance" %[complete%]$')
+  check.matches(lines[4], '^  2 group group%-review +"Review" %[waiting%] sequential$')
+  check.matches(lines[5], '^    0 job   job%-11 +"Review Q4 financial report" %[waiting%]$')
+  check.matches(lines[7], "parallel, read%-only$")
+end)
+
+test("walkers reject what is not a run", function()
+  local ok, e = pcall(processruns.tree, "demo-run")
+  check.eq(ok, false)
+  check.matches(e, "bad argument #1 to 'processruns.tree'")
+end)
