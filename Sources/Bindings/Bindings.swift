@@ -64,6 +64,15 @@ public enum Bindings {
             return 1
         }, name: "procsh.iserror")
         stack.rawSet(procsh, key: "iserror")
+        stack.push(function: { s in
+            let args = CallArguments(stack: s, function: "procsh.sleep")
+            guard let seconds = s.number(at: 1), s.type(at: 1) == .number, seconds >= 0, seconds.isFinite else {
+                throw args.invalid("seconds", "expected a number of seconds (0 or more), got \(s.typeName(at: 1))")
+            }
+            Sleep.seconds(seconds)
+            return 0
+        }, name: "procsh.sleep")
+        stack.rawSet(procsh, key: "sleep")
         ScriptError.pushMetatable(onto: stack)
         stack.pop()
 

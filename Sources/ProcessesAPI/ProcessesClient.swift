@@ -40,6 +40,10 @@ public final class ProcessesClient: Sendable {
                 connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
                 read: .milliseconds(Int64(configuration.requestTimeout * 1000)))
             http.redirectConfiguration = .disallow  // never carry credentials elsewhere
+            // A refused connection fails at once; RetryMiddleware retries it
+            // (nothing was sent) with its own backoff, instead of AsyncHTTPClient
+            // trying again silently until the connect timeout.
+            http.connectionPool.retryConnectionEstablishment = false
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
             ownedHTTPClient = client
             chosenTransport = AsyncHTTPClientTransport(

@@ -33,6 +33,11 @@ struct Arguments {
     /// procsh's long options that take a value (`--base-url URL` or `--base-url=URL`).
     static let valuedOptions: Set<String> = ["--base-url", "--region", "--log-level"]
 
+    /// Whether `word` is a long option whose value is the next word.
+    static func takesNextWord(_ word: String) -> Bool {
+        valuedOptions.contains(word)
+    }
+
     /// procsh's long options that take no value and only set a flag.
     static let longOptions: [String: Flags] = [
         "--help": .help,
@@ -63,7 +68,9 @@ struct Arguments {
                     }
                     if valuedOptions.contains(name) && value == nil {
                         i += 1
-                        guard i < argv.count else { return .badValue(option: name, message: "needs a value") }
+                        guard i < argv.count, argv[i].utf8.first != UInt8(ascii: "-") else {
+                            return .badValue(option: name, message: "needs a value")
+                        }
                         value = argv[i]
                     }
                     switch connection.set(name, value) {

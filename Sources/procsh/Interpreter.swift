@@ -183,6 +183,10 @@ final class Interpreter {
     func runArguments(upTo limit: Int) -> Bool {
         var i = 1
         while i < limit {
+            if words[i].hasPrefix("--") {  // procsh's own, read by Arguments
+                i += Arguments.takesNextWord(words[i]) ? 2 : 1
+                continue
+            }
             let word = Array(words[i].utf8)
             switch word[1] {
             case UInt8(ascii: "e"), UInt8(ascii: "l"):

@@ -45,20 +45,35 @@ enum Usage {
         Lua's options:
         \(luaOptions)
         procsh's options (before the script):
-          --help     show this help and exit
-          --version  show procsh's and Lua's versions and exit
+          --sandbox          run against a sandbox started in this process (demo data,
+                             a free port on 127.0.0.1); no credentials needed
+          --base-url URL     the API's base URL (https, or http on loopback only)
+          --region R         Workiva's region: us (the default), eu or apac
+          --dry-run          changes (jobruns.create, processes.create, processes.run) print
+                             the request they would send to stderr and send nothing
+          --log-level L      trace, debug, info (the default), notice, warn, error, critical
+          --help             show this help and exit
+          --version          show procsh's and Lua's versions and exit
 
         Subcommands (the first word, when no file of that name exists):
           sandbox serve [--port N] [--seed FILE] [--faults SPEC] ...
                      a local stand-in for the Processes API ('\(progname) sandbox serve --help')
 
         Environment:
+          WORKIVA_CLIENT_ID, WORKIVA_CLIENT_SECRET
+                                   the OAuth client procsh signs in with (not with --sandbox)
+          WORKIVA_SCOPE            scopes to ask for (default: the client's own)
           LUA_INIT_5_4, LUA_INIT   code (or @file) to run first, unless -E
           LUA_PATH_5_4, LUA_PATH   where 'require' looks for Lua modules (';;' adds the default)
           LUA_CPATH_5_4, LUA_CPATH where 'require' looks for C modules
 
         With no script and no -e or -v: the interactive prompt when standard input
         is a terminal, else standard input runs as a script.
+
+        Exit status: 0 done; 1 a Lua error; for an uncaught API error, by its kind:
+        64 usage, 65 validation (and API 4xx), 69 transport or server failure,
+        75 temporary (timeout, 429, 503), 77 authentication or permission.
+        The Lua API: docs/lua-api.md.
 
         """
     }
