@@ -5,11 +5,11 @@ import PackageDescription
 // as lua (BENCHMARKS.md, "Start-up"). Two linker settings keep it so:
 // - export no symbols: the Swift runtime looks up one address with dladdr at
 //   start, a linear walk over every exported symbol (37,000 without this);
-// - lld with packed relative relocations (DT_RELR): the loader's relocation of
-//   a position-independent executable touches fewer pages.
+// - a position-dependent executable (as Go builds by default): a PIE spends
+//   most of its start relocating 124,000 pointers, page by page. Shared
+//   libraries, the heap and the stack are still placed at random.
 let startupLinkerFlags = [
-    "-use-ld=lld",
-    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+    "-use-ld=lld", "-Xclang-linker", "-no-pie",
     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/procsh/Linker/exports.map",
 ]
 

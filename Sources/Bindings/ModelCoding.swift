@@ -12,7 +12,7 @@ enum ModelCoding {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: encoder.encode(model))
+            return try JSONValue(parsing: encoder.encode(model))
         } catch {
             // The models encode to JSON by construction.
             preconditionFailure("an API model did not encode to JSON: \(error)")
@@ -22,8 +22,7 @@ enum ModelCoding {
     /// The model of a request body already checked against its schema.
     static func model<T: Decodable>(_ type: T.Type, from json: JSONValue, field: String) throws(ScriptError) -> T {
         do {
-            let data = try JSONEncoder().encode(json)
-            return try JSONDecoder().decode(T.self, from: data)
+            return try JSONDecoder().decode(T.self, from: Data(json.encodedBytes()))
         } catch {
             throw ScriptError(
                 ValidationError(code: .invalidValue, field: field, message: "does not fit the API's schema (\(error))").apiError())

@@ -25,7 +25,7 @@ struct JobBuilder: Sendable {
     static let contentRequest = all.first { $0.action == "contentRequest" }!
 
     /// The members that name a user or group.
-    static let principalFields: Set<String> = ["assignee", "approver"]
+    static let principalFields = ["assignee", "approver"]
 
     /// A principal as builders take it: `"user123"` (a user), or `{id=, type=}`
     /// where `type` defaults to "user".
