@@ -66,8 +66,11 @@ public enum Bindings {
         stack.rawSet(procsh, key: "iserror")
         stack.push(function: { s in
             let args = CallArguments(stack: s, function: "procsh.sleep")
-            guard let seconds = s.number(at: 1), s.type(at: 1) == .number, seconds >= 0, seconds.isFinite else {
-                throw args.invalid("seconds", "expected a number of seconds (0 or more), got \(s.typeName(at: 1))")
+            guard let seconds = s.number(at: 1), s.type(at: 1) == .number else {
+                throw args.invalid("seconds", "expected a number of seconds, got \(s.typeName(at: 1))")
+            }
+            guard seconds >= 0, seconds.isFinite else {
+                throw args.invalid("seconds", "\(seconds) is not a number of seconds, 0 or more", code: .invalidValue)
             }
             Sleep.seconds(seconds)
             return 0

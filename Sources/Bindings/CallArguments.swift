@@ -36,6 +36,8 @@ struct CallArguments {
                 throw invalid(name, "the table has no string 'id' (expected \(what) id, or a table with one)")
             }
             return id
+        case .number:
+            throw invalid(name, "expected \(what) id (a string) or a table with an 'id', got number \(stack.lossyString(at: index) ?? "")")
         case let type:
             throw invalid(name, "expected \(what) id (a string) or a table with an 'id', got \(type == .nil || type == .none ? "nil" : type.name)")
         }
@@ -63,7 +65,8 @@ struct CallArguments {
         guard stack.type(at: index) == .table else {
             throw invalid(name, "expected a table of options, got \(stack.typeName(at: index))")
         }
-        guard case .object(let members) = try json(index, name: name) else { return [:] }
+        guard case .object(var members) = try json(index, name: name) else { return [:] }
+        members = members.filter { $0.value != .null }  // procsh.null: not given
         for key in members.keys.sorted() where !allowed.contains(key) {
             throw invalid(
                 JSONPath.member(name, key),

@@ -3,7 +3,8 @@ import JSON
 import LuaKit
 import ProcessesAPI
 
-/// An error as scripts see it: a table with the fields of DESIGN.md's contract
+/// An error as scripts see it: a table with the fields of the error contract
+/// (docs/lua-api.md, "Errors")
 /// (`kind`, `status`, `code`, `message`, `target`, `meta`, `details`,
 /// `retryAfter`, `retryable`, `request`, `field`, ...) and a shared metatable
 /// whose `__tostring` gives one clear line. Thrown from a binding, it is raised

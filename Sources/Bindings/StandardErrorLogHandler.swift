@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// swift-log's handler for procsh: one line per event on standard error,
-/// `2026-11-29T12:00:00Z info: message key=value`.
+/// `2026-11-29T12:00:00Z info: message`. (Metadata repeats what procsh's
+/// messages already say; it is for structured logs.)
 public struct StandardErrorLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -17,12 +18,7 @@ public struct StandardErrorLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "\(Date().formatted(.iso8601)) \(Self.name(event.level)): \(event.message)"
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        for key in merged.keys.sorted() {
-            line += " \(key)=\(merged[key]!)"
-        }
-        StandardError.write(line + "\n")
+        StandardError.write("\(Date().formatted(.iso8601)) \(Self.name(event.level)): \(event.message)\n")
     }
 
     static func name(_ level: Logger.Level) -> String {

@@ -16,7 +16,7 @@ public struct JSONConversionError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(path): \(reason)" }
 }
 
-/// The rules between Lua values and ``JSONValue`` (docs/lua-json.md has them for users):
+/// The rules between Lua values and ``JSONValue`` (docs/luakit.md has them for users):
 ///
 /// - nil and the null sentinel are `null`; booleans and strings map to their own
 ///   kind (a string must be valid UTF-8); an integer stays an integer and a float

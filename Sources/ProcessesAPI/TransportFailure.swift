@@ -49,7 +49,7 @@ public enum TransportFailure: Error, Sendable, CustomStringConvertible {
         if let error = error as? IOError,
             [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode)
         {
-            return .notSent("could not connect (\(error))")
+            return .notSent("could not connect: \(String(cString: strerror(error.errnoCode)).lowercased())")
         }
         if let error = error as? IOError, [ECONNRESET, EPIPE].contains(error.errnoCode) {
             return .outcomeUnknown("the connection was reset (\(error))")

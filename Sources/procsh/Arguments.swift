@@ -31,7 +31,7 @@ struct Arguments {
     }
 
     /// procsh's long options that take a value (`--base-url URL` or `--base-url=URL`).
-    static let valuedOptions: Set<String> = ["--base-url", "--region", "--log-level"]
+    static let valuedOptions = ["--base-url", "--region", "--log-level", "--request-timeout"]
 
     /// Whether `word` is a long option whose value is the next word.
     static func takesNextWord(_ word: String) -> Bool {

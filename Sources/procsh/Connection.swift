@@ -16,6 +16,8 @@ enum Connection {
         var baseURL: URL?
         var region: ClientConfiguration.Region?
         var logLevel: Logger.Level = .info
+        /// Seconds one request may take, from sending to the last byte of the answer.
+        var requestTimeout: Double?
 
         enum Outcome: Equatable {
             case set, unknown
@@ -43,6 +45,11 @@ enum Connection {
                     return .invalid("'\(value)' is not a level (trace, debug, info, notice, warn, error, critical)")
                 }
                 logLevel = level
+            case ("--request-timeout", let value?):
+                guard let seconds = Double(value), seconds > 0, seconds.isFinite else {
+                    return .invalid("'\(value)' is not a number of seconds greater than 0")
+                }
+                requestTimeout = seconds
             case ("--sandbox", _?), ("--dry-run", _?):
                 return .invalid("takes no value")
             default:
@@ -89,6 +96,7 @@ enum Connection {
         } catch {
             throw Failure(message: "\(error)", status: ExitStatus.unavailable)
         }
+        if let timeout = options.requestTimeout { configuration.requestTimeout = timeout }
         let session = APISession(configuration: configuration, dryRun: options.dryRun, logger: logger)
         return Bindings.Settings(session: session, logger: logger, sandbox: sandbox)
     }

@@ -52,6 +52,8 @@ enum Usage {
           --dry-run          changes (jobruns.create, processes.create, processes.run) print
                              the request they would send to stderr and send nothing
           --log-level L      trace, debug, info (the default), notice, warn, error, critical
+          --request-timeout S
+                             seconds one API request may take (default 30)
           --help             show this help and exit
           --version          show procsh's and Lua's versions and exit
 

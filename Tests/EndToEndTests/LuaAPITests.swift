@@ -108,11 +108,12 @@ struct LuaAPITests {
         ("sandbox.faults('503=1') processruns.get('demo-run')", 75, "api 503 (503)"),
         ("sandbox.faults('500=1') processruns.get('demo-run')", 69, "api 500 (500)"),
         ("sandbox.faults('reset-after-commit=1') jobruns.create('demo-run', jobruns.sendTask{assignee='user123', title='t'})", 69, "transport"),
+        ("sandbox.faults('latency=2s') processruns.get('demo-run')", 75, "timeout"),
         ("error('plain')", 1, "(command line):1: plain"),
         ("error({})", 1, "(error object is a table value)"),
     ])
     func uncaught(code: String, status: Int32, line: String) async throws {
-        let r = try await Self.procsh(["--sandbox", "-e", code])
+        let r = try await Self.procsh(["--sandbox", "--request-timeout", "0.2", "-e", code])
         #expect(r.termination == .exit(status), "\(r)")
         #expect(r.stderr.contains(line), "\(r)")
         if status != 1 {
@@ -148,6 +149,7 @@ struct LuaAPITests {
         (["--sandbox", "--region", "eu"], "--sandbox and --region name different APIs"),
         (["--log-level", "loud"], "--log-level: 'loud' is not a level"),
         (["--dry-run=yes"], "--dry-run: takes no value"),
+        (["--request-timeout", "0"], "--request-timeout: '0' is not a number of seconds greater than 0"),
     ])
     func badOptions(arguments: [String], message: String) async throws {
         let r = try await Self.procsh(arguments + ["-e", "print(1)"])

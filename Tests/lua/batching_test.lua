@@ -78,3 +78,11 @@ test("a batch whose outcome is unknown is listed as such", function()
   check.eq(e.notCreated[1], 11)
   check.matches(e.message, "may or may not have been created")
 end)
+
+test("the server's index of the failed job is translated to the script's list", function()
+  local jobs = tasks(30)
+  jobs[25] = jobruns.sendTask{ assignee = "nobody", title = "Task 25" }
+  local e = check.fails({ status = 400, failedJob = 25 }, jobruns.create, "demo-run", jobs, { batchSize = 10 })
+  check.eq(e.meta.jobIndex, 4, "the server's own index, within its request")
+  check.eq(#e.created, 20)
+end)

@@ -32,3 +32,10 @@ test("errors name where", function()
   check.fails({ field = "text", code = "wrongType" }, json.decode, 42)
   check.fails({ field = "opts.prety", message = "did you mean 'pretty'" }, json.encode, {}, { prety = true })
 end)
+
+test("json.array marks a table, and refuses one with another metatable", function()
+  local t = json.array{}
+  check.eq(json.encode(t), "[]")
+  check.truthy(json.array(t) == t, "marking twice is harmless")
+  check.fails({ field = "table", code = "invalidValue" }, json.array, setmetatable({}, {}))
+end)

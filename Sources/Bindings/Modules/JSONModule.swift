@@ -37,6 +37,12 @@ enum JSONModule {
                 guard args.stack.type(at: 1) == .table else {
                     throw args.invalid("table", "expected a table, got \(args.stack.typeName(at: 1))")
                 }
+                if args.stack.getMetatable(1) {
+                    args.stack.pop()
+                    guard args.stack.isArrayMarked(at: 1) else {
+                        throw args.invalid("table", "the table already has a metatable; json.array would replace it", code: .invalidValue)
+                    }
+                }
                 args.stack.pushValue(at: 1)
             }
             args.stack.pushArrayMarker()

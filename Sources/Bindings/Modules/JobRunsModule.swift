@@ -100,9 +100,19 @@ enum JobRunsModule {
     /// `jobruns.create(processRun, jobs [, opts])`.
     static func create(_ args: CallArguments, session: APISession) throws(ScriptError) -> Int32 {
         let runID = try args.id(1, name: "processRun", what: "a process run")
-        let specs = try jobs(args, at: 2)
-        let placement = try placement(args, at: 3)
-        let models = try ModelCoding.model([Components.Schemas.JobRunCreate].self, from: .array(specs), field: "jobs")
+        let specs: [JSONValue]
+        let placement: Placement
+        let models: [Components.Schemas.JobRunCreate]
+        do {
+            specs = try jobs(args, at: 2)
+            placement = try Self.placement(args, at: 3)
+            models = try ModelCoding.model([Components.Schemas.JobRunCreate].self, from: .array(specs), field: "jobs")
+        } catch {
+            var refused = error
+            refused.error.request = .init(method: "POST", path: "/processRuns/\(runID)/jobRuns")
+            refused.error.hint = "nothing was sent"
+            throw refused
+        }
 
         var created: [JSONValue] = []
         var start = 0
@@ -137,7 +147,6 @@ enum JobRunsModule {
             var members = spec.objectValue ?? [:]
             members["id"] = .string(session.madeUpID("jobrun"))
             if let group { members["parent"] = .string(group) }
-            members["status"] = "waiting"
             members["dryRun"] = true
             return try? ModelCoding.model(Components.Schemas.JobRun.self, from: .object(members), field: "jobs")
         }
@@ -149,6 +158,10 @@ enum JobRunsModule {
     static func partialFailure(_ error: ProcessesAPIError, created: [JSONValue], failed: Range<Int>, total: Int) -> ScriptError {
         let unknown = !error.retryable && (error.kind == .transport || error.kind == .timeout || (error.status ?? 0) >= 500)
         var extra: [(key: String, value: JSONValue)] = [("created", .array(created))]
+        // The server counts jobs from 0 within its request; scripts count from 1 in their list.
+        if let index = error.meta?["jobIndex"]?.integerValue, index >= 0, Int(index) < failed.count {
+            extra.append(("failedJob", .integer(Int64(failed.lowerBound) + index + 1)))
+        }
         let notCreatedStart = unknown ? failed.upperBound : failed.lowerBound
         extra.append(("notCreated", .array((notCreatedStart..<total).map { .integer(Int64($0 + 1)) })))
         if unknown { extra.append(("unknown", .array(failed.map { .integer(Int64($0 + 1)) }))) }

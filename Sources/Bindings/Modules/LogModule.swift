@@ -19,13 +19,20 @@ enum LogModule {
         try stack.load(
             """
             local M, threshold = ...
-            local emit, format, tostring, select = M.emit, string.format, tostring, select
+            local emit, format, tostring, select, pcall, error = M.emit, string.format, tostring, select, pcall, error
             M.emit = nil
             local rank = { debug = 1, info = 2, warn = 3, error = 4 }
             for name, r in pairs(rank) do
               M[name] = function(message, ...)
                 if r < threshold then return end
-                if select("#", ...) > 0 then message = format(message, ...) else message = tostring(message) end
+                if select("#", ...) > 0 then
+                  local ok, text = pcall(format, message, ...)
+                  -- format's arguments are log's: name log.x in its complaint
+                  if not ok then error((text:gsub("^bad argument #(%d+) to '[^']*'", "bad argument #%1 to 'log." .. name .. "'")), 2) end
+                  message = text
+                else
+                  message = tostring(message)
+                end
                 emit(name, message)
               end
             end

@@ -17,7 +17,11 @@ enum ProcessRunsModule {
         // The tree walkers are plain Lua (TreeWalkers.swift), added to the table.
         try stack.load(TreeWalkers.source, name: "=processruns")
         stack.pushValue(at: -2)
-        try stack.call(arguments: 1, results: 0)
+        stack.push(function: { s in  // invalid(field, message): a validation error table
+            let field = s.string(at: 1) ?? "?"
+            throw ScriptError(ValidationError(code: .wrongType, field: field, message: s.string(at: 2) ?? "").apiError())
+        }, name: "processruns")
+        try stack.call(arguments: 2, results: 0)
     }
 }
 

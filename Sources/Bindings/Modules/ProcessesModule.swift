@@ -48,7 +48,7 @@ enum ProcessesModule {
             let run = try session.call { () throws(ProcessesAPIError) in
                 try session.write(
                     { client async throws(ProcessesAPIError) in try await client.runProcess(id: id, sendProcessCompleteEmail: email) },
-                    pretend: { Components.Schemas.ProcessRun(id: session.madeUpID("run"), status: "waiting") })
+                    pretend: { Components.Schemas.ProcessRun(id: session.madeUpID("run"), status: "running") })
             }
             var json = ModelCoding.json(run)
             if session.dryRun, case .object(var members) = json {

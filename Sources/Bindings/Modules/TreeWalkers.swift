@@ -2,8 +2,8 @@
 /// tables, so they are written in Lua, where a script's author can read them.
 enum TreeWalkers {
     static let source = #"""
-local M = ...
-local type, ipairs, tostring, error = type, ipairs, tostring, error
+local M, invalid = ...
+local type, ipairs, tostring = type, ipairs, tostring
 local concat, rep, format = table.concat, string.rep, string.format
 
 -- A group (run) has children or `parallel`; a job (run) has an action.
@@ -11,9 +11,10 @@ local function isgroup(node)
   return node.children ~= nil or node.parallel ~= nil
 end
 
+-- A run (or group) is a table with children, as processruns.get returns it.
 local function checkrun(run, fname)
   if type(run) ~= "table" then
-    error(format("bad argument #1 to '%s' (a process run table expected, got %s)", fname, type(run)), 3)
+    invalid("run", format("%s expects a process run table (what processruns.get returns), got %s", fname, type(run)))
   end
 end
 
@@ -64,7 +65,7 @@ function M.find(run, pred)
       return true
     end
   elseif type(pred) ~= "function" then
-    error(format("bad argument #2 to 'processruns.find' (an id, a table of fields or a function expected, got %s)", type(pred)), 2)
+    invalid("pred", "processruns.find expects an id, a table of fields or a function, got " .. type(pred))
   end
   for node, depth, parent in iterate(run, test) do
     return node, parent

@@ -11,10 +11,8 @@ struct ValidationError: Error {
     let field: String
     let message: String
 
-    /// The error a script sees (`kind = "validation"`), for a request not sent.
-    func apiError(request: ProcessesAPIError.Request? = nil) -> ProcessesAPIError {
-        ProcessesAPIError(
-            kind: .validation, code: code.rawValue, message: message, request: request,
-            hint: request == nil ? nil : "nothing was sent", field: field)
+    /// The error a script sees (`kind = "validation"`).
+    func apiError() -> ProcessesAPIError {
+        ProcessesAPIError(kind: .validation, code: code.rawValue, message: message, field: field)
     }
 }
