@@ -40,7 +40,7 @@ public final class APISession {
         _ operation: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T
     ) throws(ProcessesAPIError) -> T {
         let client = try client()
-        return try Blocking.wait { () async throws(ProcessesAPIError) -> T in try await operation(client) }
+        return try Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await operation(client) }, stopped: Self.stopped)
     }
 
     /// Runs a change: sent for real, or in a dry run printed and answered by
@@ -51,7 +51,7 @@ public final class APISession {
     ) throws(ProcessesAPIError) -> T {
         guard dryRun else { return try read(operation) }
         let (client, recorder) = try recorder()
-        _ = try? Blocking.wait { () async throws(ProcessesAPIError) -> T in try await operation(client) }
+        _ = try? Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await operation(client) }, stopped: Self.stopped)
         for request in recorder.take() {
             printRequest(Self.text(of: request))
         }
@@ -64,6 +64,18 @@ public final class APISession {
         let pair = (try ProcessesClient(recordingInto: recorder, configuration: configuration), recorder)
         recordingClient = pair
         return pair
+    }
+
+    /// The error of a call that Ctrl-C or the run's deadline stopped. Its
+    /// outcome is unknown: the request may have reached the server.
+    static func stopped(_ interruption: Blocking.Interruption) -> ProcessesAPIError {
+        switch interruption {
+        case .signal:
+            return ProcessesAPIError(kind: .usage, code: "interrupted", message: "interrupted while waiting for the API")
+        case .deadline:
+            return ProcessesAPIError(
+                kind: .timeout, code: "runTimeout", message: "the run's time limit (--timeout) passed while waiting for the API")
+        }
     }
 
     /// An id for a dry-run result, plainly not a real one: `dry-run-jobrun-1`.
@@ -85,6 +97,6 @@ public final class APISession {
     public func shutdown() {
         guard let client = realClient else { return }
         realClient = nil
-        _ = try? Blocking.wait { () async throws(ProcessesAPIError) in try? await client.shutdown() }
+        _ = try? Blocking.wait({ () async throws(ProcessesAPIError) in try? await client.shutdown() }, stopped: Self.stopped)
     }
 }

@@ -1,3 +1,4 @@
+import CLuaShim
 import Dispatch
 import Synchronization
 
@@ -5,14 +6,28 @@ import Synchronization
 ///
 /// The Lua state lives on one thread (never a thread of Swift's cooperative
 /// pool), and Lua calls are synchronous: a binding starts the work as a task
-/// and blocks its own thread until the task is done.
+/// and blocks its own thread until the task is done, or until Ctrl-C or the
+/// run's deadline (`--timeout`) stops the wait: then the task is cancelled
+/// (AsyncHTTPClient abandons the request) and `stopped` makes the error.
 public enum Blocking {
+    /// Why a wait ended before its work.
+    public enum Interruption: Sendable {
+        /// Ctrl-C (SIGINT).
+        case signal
+        /// The run's time limit passed.
+        case deadline
+    }
+
+    /// How often the waiting thread looks for Ctrl-C and the deadline.
+    static let pollInterval = DispatchTimeInterval.milliseconds(20)
+
     public static func wait<T: Sendable, Failure: Error>(
-        _ work: @escaping @Sendable () async throws(Failure) -> T
+        _ work: @escaping @Sendable () async throws(Failure) -> T,
+        stopped: (Interruption) -> Failure
     ) throws(Failure) -> T {
         let outcome = Outcome<T, Failure>()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        let task = Task.detached {
             let result: Result<T, Failure>
             do throws(Failure) {
                 result = .success(try await work())
@@ -22,7 +37,14 @@ public enum Blocking {
             outcome.value.withLock { $0 = result }
             done.signal()
         }
-        done.wait()
+        while done.wait(timeout: .now() + pollInterval) == .timedOut {
+            let interruption: Interruption? =
+                luash_deadline_passed() != 0 ? .deadline : luash_interrupt_pending() != 0 ? .signal : nil
+            if let interruption {
+                task.cancel()
+                throw stopped(interruption)
+            }
+        }
         return try outcome.value.withLock { $0! }.get()
     }
 

@@ -1,15 +1,19 @@
 import Foundation
+import JSON
 import Logging
 
 /// swift-log's handler for procsh: one line per event on standard error,
-/// `2026-11-29T12:00:00Z info: message`. (Metadata repeats what procsh's
-/// messages already say; it is for structured logs.)
+/// `2026-11-29T12:00:00Z info: message`, or with `json` one JSON object per
+/// line, `{"level":"info","message":"...","time":"...",...metadata}`. (Text
+/// lines leave the metadata out: procsh's messages already say it.)
 public struct StandardErrorLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
+    let json: Bool
 
-    public init(level: Logger.Level) {
+    public init(level: Logger.Level, json: Bool = false) {
         logLevel = level
+        self.json = json
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -18,10 +22,31 @@ public struct StandardErrorLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        StandardError.write("\(Date().formatted(.iso8601)) \(Self.name(event.level)): \(event.message)\n")
+        let time = Date().formatted(.iso8601)
+        guard json else {
+            StandardError.write("\(time) \(Self.name(event.level)): \(event.message)\n")
+            return
+        }
+        var object: [String: JSONValue] = [:]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
+            object[key] = Self.json(value)
+        }
+        object["time"] = .string(time)
+        object["level"] = .string(Self.name(event.level))
+        object["message"] = .string("\(event.message)")
+        StandardError.write(JSONValue.object(object).encoded() + "\n")
     }
 
-    static func name(_ level: Logger.Level) -> String {
+    static func json(_ value: Logger.MetadataValue) -> JSONValue {
+        switch value {
+        case .string(let s): return .string(s)
+        case .stringConvertible(let c): return .string(c.description)
+        case .array(let items): return .array(items.map(json))
+        case .dictionary(let members): return .object(members.mapValues(json))
+        }
+    }
+
+    public static func name(_ level: Logger.Level) -> String {
         level == .warning ? "warn" : level.rawValue
     }
 }

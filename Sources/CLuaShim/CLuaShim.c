@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/time.h>
 
 /* ======================= Memory ======================= */
 
@@ -190,11 +192,43 @@ int luash_msghandler(lua_State *L) {
 }
 
 static lua_State *volatile interrupted_state = NULL;
+static volatile sig_atomic_t interrupt_pending = 0;
+
+/* ======================= the run's deadline ======================= */
+
+static volatile sig_atomic_t deadline_passed = 0;
+static int deadline_armed = 0;
+static char deadline_message[200];
+
+/* Checks the deadline every DEADLINE_COUNT instructions; once it has passed,
+** raises on every instruction, so no pcall can swallow it. Coroutines
+** inherit the hook from the thread that creates them. */
+#define DEADLINE_COUNT 1000
+static void deadline_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  if (!deadline_passed) return;
+  lua_sethook(L, deadline_hook, LUA_MASKCOUNT, 1);
+  luaL_error(L, "%s", deadline_message);
+}
+
+static void on_sigalrm(int sig) {
+  (void)sig;
+  deadline_passed = 1;
+}
+
+/* The hook a state has when no signal is pending: the deadline's, if armed. */
+static void restore_hook(lua_State *L) {
+  if (deadline_armed)
+    lua_sethook(L, deadline_hook, LUA_MASKCOUNT, deadline_passed ? 1 : DEADLINE_COUNT);
+  else
+    lua_sethook(L, NULL, 0, 0);
+}
 
 /* The hook the signal sets: stop the running code with an error. */
 static void interrupt_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
-  lua_sethook(L, NULL, 0, 0);  /* reset hook */
+  restore_hook(L);  /* reset hook */
+  interrupt_pending = 0;
   luaL_error(L, "interrupted!");
 }
 
@@ -207,10 +241,12 @@ static void set_signal(int sig, void (*handler)(int)) {
   sigaction(sig, &sa, NULL);
 }
 
-/* At SIGINT: a C signal cannot touch the state, so it only sets a hook. */
+/* At SIGINT: a C signal cannot touch the state, so it only sets a hook (and
+** a flag, which a host function blocked in a wait polls). */
 static void on_sigint(int sig) {
   int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
   set_signal(sig, SIG_DFL);  /* if another SIGINT happens, terminate the process */
+  interrupt_pending = 1;
   if (interrupted_state != NULL)
     lua_sethook(interrupted_state, interrupt_hook, flag, 1);
 }
@@ -222,6 +258,28 @@ void luash_sigint_arm(lua_State *L) {
 
 void luash_sigint_disarm(void) {
   set_signal(SIGINT, SIG_DFL);
+  interrupt_pending = 0;
+}
+
+int luash_interrupt_pending(void) {
+  return interrupt_pending;
+}
+
+void luash_deadline_arm(lua_State *L, double seconds, const char *message) {
+  struct itimerval timer;
+  snprintf(deadline_message, sizeof deadline_message, "%s", message);
+  deadline_armed = 1;
+  set_signal(SIGALRM, on_sigalrm);
+  memset(&timer, 0, sizeof timer);
+  timer.it_value.tv_sec = (time_t)seconds;
+  timer.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+  if (timer.it_value.tv_sec == 0 && timer.it_value.tv_usec == 0) timer.it_value.tv_usec = 1;
+  setitimer(ITIMER_REAL, &timer, NULL);
+  lua_sethook(L, deadline_hook, LUA_MASKCOUNT, DEADLINE_COUNT);
+}
+
+int luash_deadline_passed(void) {
+  return deadline_passed;
 }
 
 int luash_docall(lua_State *L, int nargs, int nresults) {

@@ -114,5 +114,10 @@ public struct RunningSandbox: Sendable {
 
 public struct SandboxStartError: Error, CustomStringConvertible {
     public let message: String
+
+    public init(message: String) {
+        self.message = message
+    }
+
     public var description: String { message }
 }

@@ -30,12 +30,10 @@ struct Arguments {
         case badValue(option: String, message: String)
     }
 
-    /// procsh's long options that take a value (`--base-url URL` or `--base-url=URL`).
-    static let valuedOptions = ["--base-url", "--region", "--log-level", "--request-timeout"]
 
     /// Whether `word` is a long option whose value is the next word.
     static func takesNextWord(_ word: String) -> Bool {
-        valuedOptions.contains(word)
+        RunOptions.valued.contains(word)
     }
 
     /// procsh's long options that take no value and only set a flag.
@@ -46,7 +44,7 @@ struct Arguments {
 
     /// Reads the options in `argv` (`argv[0]` is the program name); procsh's
     /// connection options go to `connection`.
-    static func collect(_ argv: [String], connection: inout Connection.Options) -> Outcome {
+    static func collect(_ argv: [String], connection: inout RunOptions) -> Outcome {
         var flags: Flags = []
         var i = 1
         while i < argv.count {
@@ -66,7 +64,7 @@ struct Arguments {
                         value = String(name[name.index(after: equals)...])
                         name = String(name[..<equals])
                     }
-                    if valuedOptions.contains(name) && value == nil {
+                    if RunOptions.valued.contains(name) && value == nil {
                         i += 1
                         guard i < argv.count, argv[i].utf8.first != UInt8(ascii: "-") else {
                             return .badValue(option: name, message: "needs a value")

@@ -51,7 +51,7 @@ final class Interpreter {
     func pmain() -> Bool {
         let flags: Arguments.Flags
         let script: Int
-        var connection = Connection.Options()
+        var connection = RunOptions()
         switch Arguments.collect(words, connection: &connection) {
         case .badOption(let index):
             Usage.printBadOption(words[index], progname: progname)
@@ -62,6 +62,9 @@ final class Interpreter {
             return false
         case .run(let f, let s):
             (flags, script) = (f, s)
+        }
+        if !applyRunLimits(connection) {
+            return false
         }
         if flags.contains(.help) {
             Console.write(Usage.help(progname: progname))
@@ -106,12 +109,12 @@ final class Interpreter {
 
     /// The API modules, connected as the options say (`--sandbox` starts the
     /// sandbox here). False, with the reason printed, if that fails.
-    func installBindings(_ options: Connection.Options) -> Bool {
+    func installBindings(_ options: RunOptions) -> Bool {
         do {
-            let settings = try Connection.settings(for: options) { getenv($0).map { String(cString: $0) } }
-            try Bindings.install(into: state, settings: settings)
+            let settings = try Settings.resolve(options) { getenv($0).map { String(cString: $0) } }
+            try Bindings.install(into: state, settings: Connection.bindings(settings, options: options))
             return true
-        } catch let failure as Connection.Failure {
+        } catch let failure as Settings.Failure {
             Console.writeError("\(progname): \(failure.message)\n")
             failureStatus = failure.status
         } catch {
@@ -120,10 +123,37 @@ final class Interpreter {
         return false
     }
 
+    /// `--lock`, `--timeout` and `--memory-limit`. False, with the reason
+    /// printed, if the run must not go on (the lock is held, say).
+    func applyRunLimits(_ options: RunOptions) -> Bool {
+        if let path = options.lock {
+            do {
+                try RunLock.acquire(path, wait: options.lockWait ?? 0)
+            } catch {
+                Console.writeError("\(progname): \(error.message)\n")
+                failureStatus = error.status
+                return false
+            }
+        } else if options.lockWait != nil {
+            Console.writeError("\(progname): --lock-wait: needs --lock FILE\n")
+            failureStatus = ExitStatus.usage
+            return false
+        }
+        if let seconds = options.timeout {
+            luash_deadline_arm(stack.L, seconds, "timeout: the run took longer than --timeout \(RunLock.formatSeconds(seconds))")
+        }
+        if let bytes = options.memoryLimit {
+            state.memoryLimit = bytes
+        }
+        return true
+    }
+
     /// Reports a chunk's outcome; a failure sets the exit status.
     @discardableResult
     func report(_ status: Int32) -> Int32 {
-        if status == LUA_ERRRUN {
+        if luash_deadline_passed() != 0 && status != LUA_OK {
+            failureStatus = ExitStatus.temporaryFailure
+        } else if status == LUA_ERRRUN {
             failureStatus = Bindings.exitStatus(forUncaughtErrorIn: state)
         } else if status != LUA_OK {
             failureStatus = EXIT_FAILURE

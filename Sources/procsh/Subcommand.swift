@@ -3,29 +3,32 @@ import Glibc
 #endif
 import REPL
 
-/// procsh's subcommands (`procsh sandbox serve ...`). A word is a subcommand
-/// only in first position, only if it names one, and only if no file of that
-/// name exists (then it is the script, as in lua).
+/// procsh's subcommands (`procsh sandbox serve ...`, `procsh config ...`). A
+/// word is a subcommand only in first position, only if it names one, and
+/// only if no file of that name exists (then it is the script, as in lua).
 ///
-/// Each subcommand is a helper program installed next to procsh
-/// (`procsh-sandbox`), which procsh replaces itself with: the helper's
-/// libraries (an HTTP server, Foundation) never weigh on procsh's start-up.
+/// `sandbox` is a helper program installed next to procsh (`procsh-sandbox`),
+/// which procsh replaces itself with; `config` runs in procsh.
 enum Subcommand {
-    /// The helper program of a subcommand's name. A switch, not a dictionary:
-    /// a dictionary's metadata is built at run time, a cost paid by every start.
-    static func helper(named name: String) -> String? {
+    case helper(String)
+    case config
+
+    /// The subcommand of a name. A switch, not a dictionary: a dictionary's
+    /// metadata is built at run time, a cost paid by every start.
+    static func named(_ name: String) -> Subcommand? {
         switch name {
-        case "sandbox": return "procsh-sandbox"
+        case "sandbox": return .helper("procsh-sandbox")
+        case "config": return .config
         default: return nil
         }
     }
 
-    /// The helper `words` asks for, if any.
-    static func match(_ words: [String]) -> String? {
-        guard words.count > 1, let helper = helper(named: words[1]) else { return nil }
+    /// The subcommand `words` asks for, if any.
+    static func match(_ words: [String]) -> Subcommand? {
+        guard words.count > 1, let subcommand = named(words[1]) else { return nil }
         var info = stat()
         if stat(words[1], &info) == 0 { return nil }  // a file of that name: run it as a script
-        return helper
+        return subcommand
     }
 
     /// Replaces procsh with the helper, passing the words after the subcommand.

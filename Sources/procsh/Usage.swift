@@ -51,20 +51,34 @@ enum Usage {
           --region R         Workiva's region: us (the default), eu or apac
           --dry-run          changes (jobruns.create, processes.create, processes.run) print
                              the request they would send to stderr and send nothing
+          --profile NAME     use a profile of 'procsh config' (or PROCSH_PROFILE)
           --log-level L      trace, debug, info (the default), notice, warn, error, critical
+          --log-format F     text (the default) or json: one JSON object per line
+          --quiet            only errors on stderr (log level error)
           --request-timeout S
                              seconds one API request may take (default 30)
+          --timeout S        the whole run may take S seconds; then it stops (status 75),
+                             even inside pcall or a waiting API call
+          --memory-limit MB  Lua may allocate MB megabytes; beyond, "not enough memory"
+          --lock FILE        hold an exclusive lock on FILE for the whole run; if another
+                             run holds it, exit 75 at once
+          --lock-wait S      wait up to S seconds for the lock instead
           --help             show this help and exit
           --version          show procsh's and Lua's versions and exit
 
         Subcommands (the first word, when no file of that name exists):
           sandbox serve [--port N] [--seed FILE] [--faults SPEC] ...
                      a local stand-in for the Processes API ('\(progname) sandbox serve --help')
+          config list|set|get|remove|show|path
+                     profiles of settings and credentials ('\(progname) config' for usage)
 
         Environment:
           WORKIVA_CLIENT_ID, WORKIVA_CLIENT_SECRET
                                    the OAuth client procsh signs in with (not with --sandbox)
           WORKIVA_SCOPE            scopes to ask for (default: the client's own)
+          PROCSH_PROFILE, PROCSH_BASE_URL, PROCSH_REGION, PROCSH_LOG_LEVEL, PROCSH_LOG_FORMAT
+                                   the same as the options; options win, then the
+                                   environment, then the profile
           LUA_INIT_5_4, LUA_INIT   code (or @file) to run first, unless -E
           LUA_PATH_5_4, LUA_PATH   where 'require' looks for Lua modules (';;' adds the default)
           LUA_CPATH_5_4, LUA_CPATH where 'require' looks for C modules
@@ -72,9 +86,10 @@ enum Usage {
         With no script and no -e or -v: the interactive prompt when standard input
         is a terminal, else standard input runs as a script.
 
-        Exit status: 0 done; 1 a Lua error; for an uncaught API error, by its kind:
-        64 usage, 65 validation (and API 4xx), 69 transport or server failure,
-        75 temporary (timeout, 429, 503), 77 authentication or permission.
+        Exit status: 0 done; 1 a Lua error (or not enough memory); for an uncaught
+        API error, by its kind: 64 usage, 65 validation (and API 4xx), 69 transport
+        or server failure, 75 temporary (timeout, 429, 503; --timeout passed; the
+        --lock held), 77 authentication or permission (a config file others can read).
         The Lua API: docs/lua-api.md.
 
         """

@@ -9,9 +9,12 @@ import CLuaShim
 let argv = (0..<Int(CommandLine.argc)).compactMap { CommandLine.unsafeArgv[$0] }
 let words = argv.map { String(cString: $0) }
 let status: Int32
-if let helper = Subcommand.match(words) {
+switch Subcommand.match(words) {
+case .helper(let helper):
     status = Subcommand.exec(helper, words: words)
-} else {
+case .config:
+    status = ConfigCommand.run(Array(words.dropFirst(2)), progname: words[0])
+case nil:
     status = Interpreter(argv: argv).main()
 }
 fflush(luash_stdout())

@@ -96,11 +96,11 @@ enum ProcessesModule {
                 return try session.client().processes(filter: filter, orderBy: orderBy, pageSize: pageSize).makeAsyncIterator()
             }
             let (process, advanced) = try session.call { () throws(ProcessesAPIError) in
-                try Blocking.wait { () async throws(ProcessesAPIError) in
+                try Blocking.wait({ () async throws(ProcessesAPIError) in
                     var iterator = current
                     let process = try await iterator.next()
                     return (process, iterator)
-                }
+                }, stopped: APISession.stopped)
             }
             iterator = advanced
             return process.map(ModelCoding.json)

@@ -148,4 +148,16 @@ void luash_sigint_arm(lua_State *L);
 /* Restores SIGINT's default action. */
 void luash_sigint_disarm(void);
 
+/* Whether a SIGINT arrived while armed and its hook has not run yet (a host
+** function blocked in a wait polls this to give up early). */
+int luash_interrupt_pending(void);
+
+/* The run's deadline (--timeout): after 'seconds', every Lua instruction of
+** L (and of the coroutines it creates from now on) raises 'message', so no
+** pcall can swallow it. Uses SIGALRM. */
+void luash_deadline_arm(lua_State *L, double seconds, const char *message);
+
+/* Whether the deadline has passed. */
+int luash_deadline_passed(void);
+
 #endif

@@ -1,0 +1,124 @@
+import Bindings
+import Foundation
+import Logging
+import ProcessesAPI
+
+/// The settings a run uses, each taken from the first place that gives it:
+/// the command line, the environment, the profile, the defaults.
+/// `procsh config show` prints them with where each came from.
+struct Settings {
+    /// A value and where it came from (`--region`, `WORKIVA_CLIENT_ID`, `profile prod`, `default`).
+    struct Sourced<Value> {
+        var value: Value
+        var source: String
+    }
+
+    enum Target {
+        case sandbox
+        case baseURL(URL)
+        case region(ClientConfiguration.Region)
+    }
+
+    var profile: Sourced<String>?
+    var configPath: String
+    var target: Sourced<Target>
+    var clientID: Sourced<String>?
+    var clientSecret: Sourced<String>?
+    var scope: Sourced<String>?
+    var logLevel: Sourced<Logger.Level>
+    var logFormat: Sourced<RunOptions.LogFormat>
+    var requestTimeout: Sourced<Double>
+
+    struct Failure: Error {
+        let message: String
+        let status: Int32
+    }
+
+    /// Resolves the settings of a run.
+    static func resolve(_ options: RunOptions, environment: (String) -> String?) throws(Failure) -> Settings {
+        let configPath = ConfigFile.defaultPath(environment)
+        func env(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
+
+        // The profile: --profile, PROCSH_PROFILE, or the one named "default" if there is one.
+        var profileName: Sourced<String>? =
+            options.profile.map { Sourced(value: $0, source: "--profile") }
+            ?? env("PROCSH_PROFILE").map { Sourced(value: $0, source: "PROCSH_PROFILE") }
+        var profile: ConfigFile.Profile?
+        if profileName != nil || access(configPath, F_OK) == 0 {
+            let file: ConfigFile
+            do {
+                file = try ConfigFile.load(configPath)
+            } catch {
+                throw Failure(message: error.description, status: ExitStatus.noPermission)
+            }
+            if let name = profileName {
+                guard let found = file.profile(name.value) else {
+                    throw Failure(
+                        message: "no profile '\(name.value)' (from \(name.source)) in \(configPath); 'procsh config list' lists them",
+                        status: ExitStatus.usage)
+                }
+                profile = found
+            } else if let found = file.profile("default") {
+                profile = found
+                profileName = Sourced(value: "default", source: "the default profile")
+            }
+        }
+        let fromProfile = profileName.map { "profile \($0.value)" } ?? ""
+
+        /// The first of the environment variable and the profile's setting, parsed.
+        func pick<T>(_ variable: String?, _ key: String, _ parse: (String) throws(Parse.Invalid) -> T) throws(Failure) -> Sourced<T>? {
+            let candidates: [(String?, String)] = [(variable.flatMap(env), variable ?? ""), (profile?.value(key), "\(fromProfile): \(key)")]
+            for case let (raw?, source) in candidates {
+                do {
+                    return Sourced(value: try parse(raw), source: source)
+                } catch {
+                    throw Failure(message: "\(source): \(error.message)", status: ExitStatus.usage)
+                }
+            }
+            return nil
+        }
+        let text = { (s: String) throws(Parse.Invalid) -> String in s }
+
+        var settings = Settings(
+            profile: profileName, configPath: configPath,
+            target: Sourced(value: .region(.us), source: "default"),
+            clientID: try pick("WORKIVA_CLIENT_ID", "client-id", text),
+            clientSecret: try pick("WORKIVA_CLIENT_SECRET", "client-secret", text),
+            scope: try pick("WORKIVA_SCOPE", "scope", text),
+            logLevel: try pick("PROCSH_LOG_LEVEL", "log-level", Parse.logLevel) ?? Sourced(value: .info, source: "default"),
+            logFormat: try pick("PROCSH_LOG_FORMAT", "log-format", Parse.logFormat) ?? Sourced(value: .text, source: "default"),
+            requestTimeout: try pick(nil, "request-timeout", { s throws(Parse.Invalid) in try Parse.seconds(s) })
+                ?? Sourced(value: 30, source: "default"))
+
+        // The API: flags, then the environment, then the profile; a base URL
+        // wins over a region at the same level.
+        let flagTargets = [options.sandbox ? "--sandbox" : nil, options.baseURL != nil ? "--base-url" : nil, options.region != nil ? "--region" : nil]
+            .compactMap { $0 }
+        if flagTargets.count > 1 {
+            throw Failure(message: "\(flagTargets.joined(separator: " and ")) name different APIs; give one", status: ExitStatus.usage)
+        }
+        if options.sandbox {
+            settings.target = Sourced(value: .sandbox, source: "--sandbox")
+        } else if let url = options.baseURL {
+            settings.target = Sourced(value: .baseURL(url), source: "--base-url")
+        } else if let region = options.region {
+            settings.target = Sourced(value: .region(region), source: "--region")
+        } else if let url = try pick("PROCSH_BASE_URL", "base-url", Parse.url) {
+            settings.target = Sourced(value: .baseURL(url.value), source: url.source)
+        } else if let region = try pick("PROCSH_REGION", "region", Parse.region) {
+            settings.target = Sourced(value: .region(region.value), source: region.source)
+        }
+
+        if let level = options.logLevel { settings.logLevel = Sourced(value: level, source: "--log-level") }
+        if options.quiet && options.logLevel == nil { settings.logLevel = Sourced(value: .error, source: "--quiet") }
+        if let format = options.logFormat { settings.logFormat = Sourced(value: format, source: "--log-format") }
+        if let timeout = options.requestTimeout { settings.requestTimeout = Sourced(value: timeout, source: "--request-timeout") }
+        return settings
+    }
+
+    /// The credentials, when both halves are set.
+    var credentials: ClientConfiguration.Credentials? {
+        guard let id = clientID?.value, let secret = clientSecret?.value else { return nil }
+        return .init(clientID: id, clientSecret: secret, scope: scope?.value)
+    }
+}

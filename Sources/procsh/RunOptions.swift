@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import ProcessesAPI
+
+/// procsh's own long options (before the script), as given on the command line.
+struct RunOptions {
+    var sandbox = false
+    var dryRun = false
+    var quiet = false
+    var baseURL: URL?
+    var region: ClientConfiguration.Region?
+    var logLevel: Logger.Level?
+    var logFormat: LogFormat?
+    /// Seconds one request may take, from sending to the last byte of the answer.
+    var requestTimeout: Double?
+    /// Seconds the whole run may take.
+    var timeout: Double?
+    /// Bytes Lua may allocate.
+    var memoryLimit: Int?
+    /// A file to hold an exclusive lock on for the whole run, and how long to wait for it.
+    var lock: String?
+    var lockWait: Double?
+    /// The configuration profile to use.
+    var profile: String?
+
+    /// How log lines are written.
+    enum LogFormat: String, CaseIterable {
+        case text, json
+    }
+
+    enum Outcome: Equatable {
+        case set, unknown
+        case invalid(String)
+    }
+
+    /// The options that take a value (`--name VALUE` or `--name=VALUE`).
+    static let valued = [
+        "--base-url", "--region", "--log-level", "--log-format", "--request-timeout", "--timeout", "--memory-limit",
+        "--lock", "--lock-wait", "--profile",
+    ]
+
+    /// The options without a value.
+    static let flags = ["--sandbox", "--dry-run", "--quiet"]
+
+    /// Takes one long option (`value` is nil for those without one).
+    mutating func set(_ name: String, _ value: String?) -> Outcome {
+        if Self.flags.contains(name) {
+            guard value == nil else { return .invalid("takes no value") }
+            switch name {
+            case "--sandbox": sandbox = true
+            case "--dry-run": dryRun = true
+            default: quiet = true
+            }
+            return .set
+        }
+        guard Self.valued.contains(name), let value else { return .unknown }
+        do throws(Parse.Invalid) {
+            switch name {
+            case "--base-url": baseURL = try Parse.url(value)
+            case "--region": region = try Parse.region(value)
+            case "--log-level": logLevel = try Parse.logLevel(value)
+            case "--log-format": logFormat = try Parse.logFormat(value)
+            case "--request-timeout": requestTimeout = try Parse.seconds(value)
+            case "--timeout": timeout = try Parse.seconds(value)
+            case "--lock-wait": lockWait = try Parse.seconds(value, allowZero: true)
+            case "--memory-limit": memoryLimit = try Parse.megabytes(value)
+            case "--lock":
+                guard !value.isEmpty else { throw Parse.Invalid("needs a file name") }
+                lock = value
+            default:
+                guard !value.isEmpty else { throw Parse.Invalid("needs a profile name") }
+                profile = value
+            }
+        } catch {
+            return .invalid(error.message)
+        }
+        return .set
+    }
+}
+
+/// The values of options, environment variables and profile settings, each
+/// read by one rule wherever it comes from.
+enum Parse {
+    struct Invalid: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    static func url(_ value: String) throws(Invalid) -> URL {
+        guard let url = URL(string: value), url.scheme != nil, url.host != nil else {
+            throw Invalid("'\(value)' is not an absolute URL (e.g. https://api.app.wdesk.com)")
+        }
+        return url
+    }
+
+    static func region(_ value: String) throws(Invalid) -> ClientConfiguration.Region {
+        guard let region = ClientConfiguration.Region(rawValue: value.lowercased()) else {
+            let names = ClientConfiguration.Region.allCases.map(\.rawValue).joined(separator: ", ")
+            throw Invalid("'\(value)' is not a region (\(names))")
+        }
+        return region
+    }
+
+    static func logLevel(_ value: String) throws(Invalid) -> Logger.Level {
+        let name = value.lowercased() == "warn" ? "warning" : value.lowercased()
+        guard let level = Logger.Level(rawValue: name) else {
+            throw Invalid("'\(value)' is not a level (trace, debug, info, notice, warn, error, critical)")
+        }
+        return level
+    }
+
+    static func logFormat(_ value: String) throws(Invalid) -> RunOptions.LogFormat {
+        guard let format = RunOptions.LogFormat(rawValue: value.lowercased()) else {
+            throw Invalid("'\(value)' is not a log format (text, json)")
+        }
+        return format
+    }
+
+    static func seconds(_ value: String, allowZero: Bool = false) throws(Invalid) -> Double {
+        guard let seconds = Double(value), seconds.isFinite, seconds > 0 || (allowZero && seconds == 0) else {
+            throw Invalid("'\(value)' is not a number of seconds\(allowZero ? ", 0 or more" : " greater than 0")")
+        }
+        return seconds
+    }
+
+    static func megabytes(_ value: String) throws(Invalid) -> Int {
+        guard let mb = Double(value), mb.isFinite, mb >= 1, mb <= 1_000_000 else {
+            throw Invalid("'\(value)' is not a number of megabytes from 1 to 1000000")
+        }
+        return Int(mb * 1024 * 1024)
+    }
+}

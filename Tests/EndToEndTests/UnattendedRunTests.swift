@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// What a cron job relies on: --lock, --timeout, --memory-limit, --quiet,
+/// --log-format json, and the exit statuses that go with them.
+@Suite("Unattended runs", .enabled(if: !Programs.procshIsReference, "procsh's own options"))
+struct UnattendedRunTests {
+    static func procsh(_ arguments: [String], environment: [String: String] = [:], in dir: URL? = nil, timeout: Double = 30)
+        async throws -> ProcessResult
+    {
+        let home = try dir ?? makeTempDirectory()
+        return try await run(
+            try Programs.procsh(), arguments, environment: baseEnvironment(home: home.path).merging(environment) { _, new in new },
+            directory: Programs.packageRoot, timeout: timeout)
+    }
+
+    @Test("--lock: a second run exits 75 at once while the first holds it; --lock-wait waits")
+    func lock() async throws {
+        let dir = try makeTempDirectory()
+        let lock = dir.appendingPathComponent("job.lock").path
+        let first = try RunningProcess(
+            executable: try Programs.procsh(),
+            arguments: ["--lock", lock, "-e", "print('holding') io.stdout:flush() procsh.sleep(1.5)"],
+            environment: baseEnvironment(home: dir.path), directory: dir)
+        #expect(await first.waitForStdout(containing: "holding"))
+        let second = try await Self.procsh(["--lock", lock, "-e", "print('second')"])
+        #expect(second.termination == .exit(75), "\(second)")
+        #expect(second.stdout.isEmpty, "\(second)")
+        #expect(second.stderr.contains("--lock \(lock): held by another run (pid \(first.pid))"), "\(second)")
+        let third = try await Self.procsh(["--lock", lock, "--lock-wait", "10", "-e", "print('third')"])
+        #expect(third.termination == .exit(0), "\(third)")
+        #expect(third.stdout == "third\n", "\(third)")
+        let result = await first.wait()
+        #expect(result.termination == .exit(0), "\(result)")
+    }
+
+    @Test("--lock-wait gives up after its time with 75")
+    func lockWaitGivesUp() async throws {
+        let dir = try makeTempDirectory()
+        let lock = dir.appendingPathComponent("job.lock").path
+        let first = try RunningProcess(
+            executable: try Programs.procsh(),
+            arguments: ["--lock", lock, "-e", "print('holding') io.stdout:flush() procsh.sleep(3)"],
+            environment: baseEnvironment(home: dir.path), directory: dir)
+        #expect(await first.waitForStdout(containing: "holding"))
+        let second = try await Self.procsh(["--lock", lock, "--lock-wait", "0.3", "-e", "print('second')"])
+        #expect(second.termination == .exit(75), "\(second)")
+        #expect(second.stderr.contains("still held after waiting 0.3 s"), "\(second)")
+        first.send(SIGTERM)
+        _ = await first.wait()
+    }
+
+    @Test("--timeout stops a loop inside pcall and exits 75", arguments: [
+        "while true do pcall(function() while true do end end) end",
+        "local co = coroutine.wrap(function() while true do end end) co()",
+        "while true do local ok, e = pcall(error, 'x') end",
+    ])
+    func timeout(code: String) async throws {
+        let r = try await Self.procsh(["--timeout", "0.3", "-e", code], timeout: 10)
+        #expect(r.termination == .exit(75), "\(r)")
+        #expect(r.stderr.contains("timeout: the run took longer than --timeout 0.3 s"), "\(r)")
+    }
+
+    @Test("--timeout ends a blocking API call")
+    func timeoutDuringAPICall() async throws {
+        let started = Date()
+        let r = try await Self.procsh(
+            ["--sandbox", "--timeout", "0.5", "-e", "sandbox.faults('latency=10s') processruns.get('demo-run')"], timeout: 10)
+        #expect(r.termination == .exit(75), "\(r)")
+        #expect(Date().timeIntervalSince(started) < 5, "\(r)")
+    }
+
+    @Test("--memory-limit: 'not enough memory' inside the script, which can catch it and go on")
+    func memoryLimit() async throws {
+        let bomb = "local t = {} for i = 1, 1e8 do t[i] = ('x'):rep(64) .. i end"
+        let uncaught = try await Self.procsh(["--memory-limit", "16", "-e", bomb])
+        #expect(uncaught.termination == .exit(1), "\(uncaught)")
+        #expect(uncaught.stderr.contains("not enough memory"), "\(uncaught)")
+        let caught = try await Self.procsh(["--memory-limit", "16", "-e", "print(pcall(function() \(bomb) end)) collectgarbage() print('after', #('y'):rep(1000))"])
+        #expect(caught.termination == .exit(0), "\(caught)")
+        #expect(caught.stdout == "false\tnot enough memory\nafter\t1000\n", "\(caught)")
+    }
+
+    @Test("--log-format json writes one JSON object per line")
+    func jsonLogs() async throws {
+        let r = try await Self.procsh(["--sandbox", "--log-format", "json", "--log-level", "debug", "-e", "log.info('hello %d', 42) processruns.get('demo-run')"])
+        #expect(r.termination == .exit(0), "\(r)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count >= 3, "\(r)")
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
+        }
+        let hello = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        #expect(hello?["message"] as? String == "hello 42", "\(r)")
+        #expect(hello?["level"] as? String == "info", "\(r)")
+        #expect(r.stderr.contains(#""path":"\/processRuns\/demo-run""#) || r.stderr.contains(#""path":"/processRuns/demo-run""#), "\(r)")
+    }
+
+    @Test("--quiet leaves only errors on stderr")
+    func quiet() async throws {
+        let r = try await Self.procsh(["--quiet", "-e", "log.info('i') log.warn('w') log.error('e') print('out')"])
+        #expect(r.termination == .exit(0), "\(r)")
+        #expect(r.stdout == "out\n", "\(r)")
+        #expect(r.stderr.hasSuffix(" error: e\n") && r.stderr.split(separator: "\n").count == 1, "\(r)")
+    }
+
+    @Test("bad values of the run options are usage errors (64)", arguments: [
+        (["--timeout", "soon"], "--timeout: 'soon' is not a number of seconds greater than 0"),
+        (["--memory-limit", "0"], "--memory-limit: '0' is not a number of megabytes"),
+        (["--lock-wait", "5"], "--lock-wait: needs --lock FILE"),
+        (["--log-format", "xml"], "--log-format: 'xml' is not a log format (text, json)"),
+        (["--quiet=yes"], "--quiet: takes no value"),
+    ])
+    func badValues(arguments: [String], message: String) async throws {
+        let r = try await Self.procsh(arguments + ["-e", "print(1)"])
+        #expect(r.termination == .exit(64), "\(r)")
+        #expect(r.stderr.contains(message), "\(r)")
+    }
+}
