@@ -125,19 +125,14 @@ enum ConfigCommand {
         return name
     }
 
-    /// Checks a value as a run would read it.
+    /// Checks a value as a run would read it: a setting that is also an
+    /// option (`region`, `--region`) by the option's own rule.
     static func check(_ key: String, _ value: String) throws(Failure) {
-        do throws(Parse.Invalid) {
-            switch key {
-            case "base-url": _ = try Parse.url(value)
-            case "region": _ = try Parse.region(value)
-            case "log-level": _ = try Parse.logLevel(value)
-            case "log-format": _ = try Parse.logFormat(value)
-            case "request-timeout": _ = try Parse.seconds(value)
-            default: if value.isEmpty { throw Parse.Invalid("must not be empty") }
-            }
-        } catch {
-            throw Failure(message: "\(key): \(error.message)")
+        var options = RunOptions()
+        switch options.set("--" + key, value) {
+        case .invalid(let message): throw Failure(message: "\(key): \(message)")
+        case .unknown where value.isEmpty: throw Failure(message: "\(key): must not be empty")
+        case .set, .unknown: return
         }
     }
 
