@@ -9,6 +9,9 @@ public final class APISession {
     public let configuration: ClientConfiguration
     /// Mutating calls print the request they would send, and send nothing.
     public let dryRun: Bool
+    /// Long work (a `jobruns.create` of several batches) shows its progress on
+    /// standard error: set when that is a terminal and the run is not quiet.
+    public var showsProgress = false
     let logger: Logger
     /// Where dry-run requests are printed (standard error).
     let printRequest: (String) -> Void

@@ -12,6 +12,7 @@ import REPL
 enum Subcommand {
     case helper(String)
     case config
+    case completion
 
     /// The subcommand of a name. A switch, not a dictionary: a dictionary's
     /// metadata is built at run time, a cost paid by every start.
@@ -19,6 +20,7 @@ enum Subcommand {
         switch name {
         case "sandbox": return .helper("procsh-sandbox")
         case "config": return .config
+        case "completion": return .completion
         default: return nil
         }
     }

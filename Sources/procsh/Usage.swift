@@ -71,6 +71,8 @@ enum Usage {
                      a local stand-in for the Processes API ('\(progname) sandbox serve --help')
           config list|set|get|remove|show|path
                      profiles of settings and credentials ('\(progname) config' for usage)
+          completion bash|zsh|fish
+                     a shell completion script for procsh
 
         Environment:
           WORKIVA_CLIENT_ID, WORKIVA_CLIENT_SECRET

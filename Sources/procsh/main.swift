@@ -12,6 +12,8 @@ let status: Int32
 switch Subcommand.match(words) {
 case .helper(let helper):
     status = Subcommand.exec(helper, words: words)
+case .completion:
+    status = Completion.run(Array(words.dropFirst(2)), progname: words[0])
 case .config:
     status = ConfigCommand.run(Array(words.dropFirst(2)), progname: words[0])
 case nil:

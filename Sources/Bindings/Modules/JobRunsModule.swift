@@ -117,7 +117,10 @@ enum JobRunsModule {
         var created: [JSONValue] = []
         var start = 0
         var sibling = placement.sibling
+        let progress = session.showsProgress && models.count > placement.batchSize ? Progress(total: models.count) : nil
+        defer { progress?.finish() }
         while start < models.count {
+            progress?.show(done: start)
             let end = min(start + placement.batchSize, models.count)
             let where_ = ProcessesClient.Placement(
                 relativeSiblingID: sibling, parentGroupID: placement.group, before: placement.before)
