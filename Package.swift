@@ -77,8 +77,12 @@ let package = Package(
             ],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
-        // The read-eval-print loop of lua.c: line reading, incomplete input, printing.
-        .target(name: "REPL", dependencies: ["LuaKit", "CLua", "CLuaShim"]),
+        // libedit for the prompt (BSD licensed; never GNU readline), loaded with
+        // dlopen when the prompt needs it: scripts never pay for it.
+        .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("dl")]),
+        // The read-eval-print loop of lua.c: line reading (plain, or libedit
+        // with history and completion), incomplete input, printing.
+        .target(name: "REPL", dependencies: ["LuaKit", "CLua", "CLuaShim", "CLineEdit"]),
         // The Lua modules scripts use (jobruns, processruns, processes, json, log,
         // procsh): Lua values <-> API models, validation, typed error tables.
         .target(

@@ -78,6 +78,14 @@ public enum Bindings {
         stack.rawSet(procsh, key: "sleep")
         ScriptError.pushMetatable(onto: stack)
         stack.pop()
+        // procsh.inspect and procsh.help, in Lua.
+        for (source, name) in [(Inspect.source, "=procsh.inspect"), (Help.source, "=procsh.help")] {
+            try stack.load(source, name: name)
+            stack.pushValue(at: procsh)
+            try stack.call(arguments: 1, results: 0)
+        }
+        stack.rawGet(procsh, key: "help")
+        stack.setGlobal("help")
 
         // require "procsh" returns the same table.
         stack.pushValue(at: procsh)

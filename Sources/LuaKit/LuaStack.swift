@@ -157,6 +157,12 @@ public struct LuaStack {
 
     // MARK: Globals (raw)
 
+    /// Pushes the table of globals (`_G` as the state made it).
+    public func pushGlobalTable() {
+        ensure(1)
+        lua_rawgeti(L, luash_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+    }
+
     /// Pushes the global `name` and returns its type.
     @discardableResult
     public func getGlobal(_ name: String) -> LuaType {

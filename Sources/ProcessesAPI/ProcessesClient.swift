@@ -96,8 +96,10 @@ public final class ProcessesClient: Sendable {
     }
 
     deinit {
-        // A client that was never shut down must not leave AsyncHTTPClient complaining.
-        if let ownedHTTPClient { try? ownedHTTPClient.syncShutdown() }
+        // A client that was never shut down must not leave AsyncHTTPClient
+        // complaining; nor may it block its last owner (a run ending on
+        // Ctrl-C or --timeout) until an abandoned request finishes.
+        ownedHTTPClient?.shutdown { _ in }
     }
 
     // MARK: Operations

@@ -5,10 +5,18 @@ import Darwin
 #endif
 import CLuaShim
 
+/// One read from a line reader.
+public enum LineInput: Equatable {
+    case line([UInt8])
+    /// Ctrl-C: the line (and a statement being continued) is dropped.
+    case interrupted
+    case end
+}
+
 /// Where the prompt gets its lines.
 public protocol LineReader {
-    /// Shows `prompt` and reads one line (without its newline); nil at end of input.
-    mutating func readLine(prompt: String) -> [UInt8]?
+    /// Shows `prompt` and reads one line (without its newline).
+    mutating func readLine(prompt: String) -> LineInput
     /// Remembers a complete input in the history, if the reader keeps one.
     mutating func remember(_ line: [UInt8])
 }
@@ -23,16 +31,16 @@ extension LineReader {
 public struct PlainLineReader: LineReader {
     public init() {}
 
-    public mutating func readLine(prompt: String) -> [UInt8]? {
+    public mutating func readLine(prompt: String) -> LineInput {
         fputs(prompt, luash_stdout())
         fflush(luash_stdout())
         var buffer: UnsafeMutablePointer<CChar>? = nil
         var capacity = 0
         defer { free(buffer) }
         let count = getline(&buffer, &capacity, luash_stdin())
-        guard count >= 0, let buffer else { return nil }
+        guard count >= 0, let buffer else { return .end }
         var length = count
         if length > 0 && buffer[length - 1] == 10 { length -= 1 }  // drop the newline
-        return Array(UnsafeRawBufferPointer(start: buffer, count: length))
+        return .line(Array(UnsafeRawBufferPointer(start: buffer, count: length)))
     }
 }

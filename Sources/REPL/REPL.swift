@@ -7,10 +7,22 @@ import LuaKit
 public struct REPL<Reader: LineReader> {
     let stack: LuaStack
     var reader: Reader
+    /// Prints the results of an input (the values on the stack); nil: with
+    /// the global `print`, as lua.c.
+    public var printer: ((LuaStack) -> Void)?
 
     public init(stack: LuaStack, reader: Reader) {
         self.stack = stack
         self.reader = reader
+    }
+
+    /// What reading one input gave.
+    enum Loaded {
+        /// A compiled function, or an error message (by the status).
+        case chunk(Int32)
+        /// Ctrl-C while typing: nothing to run.
+        case interrupted
+        case end
     }
 
     /// The prompts when `_PROMPT` and `_PROMPT2` are not set.
@@ -20,8 +32,18 @@ public struct REPL<Reader: LineReader> {
     /// Runs until end of input, then ends the line as lua.c does. Errors print
     /// without the program name in front.
     public mutating func run() {
-        while let status = loadLine() {
-            var status = status
+        while true {
+            var status: Int32
+            switch loadLine() {
+            case .end:
+                stack.top = 0
+                Console.writeLine()
+                return
+            case .interrupted:
+                continue
+            case .chunk(let loaded):
+                status = loaded
+            }
             if status == LUA_OK {
                 status = stack.callWithTraceback(arguments: 0, results: nil)
             }
@@ -31,8 +53,6 @@ public struct REPL<Reader: LineReader> {
                 Console.report(stack, status: status, progname: nil)
             }
         }
-        stack.top = 0
-        Console.writeLine()
     }
 
     /// Whether a load status and message mean the input stopped mid-statement
@@ -52,13 +72,14 @@ public struct REPL<Reader: LineReader> {
     }
 
     /// Prompts, reads a line and pushes it; `=expr` on a first line becomes `return expr`.
-    mutating func pushLine(firstLine: Bool) -> Bool {
-        guard var line = reader.readLine(prompt: prompt(firstLine: firstLine)) else { return false }
+    mutating func pushLine(firstLine: Bool) -> LineInput {
+        let input = reader.readLine(prompt: prompt(firstLine: firstLine))
+        guard case .line(var line) = input else { return input }
         if firstLine && line.first == UInt8(ascii: "=") {
             line = Array("return ".utf8) + line.dropFirst()
         }
         stack.push(bytes: line)
-        return true
+        return .line(line)
     }
 
     /// Tries the line on the stack as `return <line>;`. On success the stack
@@ -75,14 +96,18 @@ public struct REPL<Reader: LineReader> {
     }
 
     /// Compiles the line at stack index 1, adding continuation lines while it
-    /// is incomplete. Leaves the function or the error message on top.
-    mutating func multiLine() -> Int32 {
+    /// is incomplete. Leaves the function or the error message on top (nil
+    /// when Ctrl-C dropped the statement).
+    mutating func multiLine() -> Int32? {
         while true {
             let line = stack.bytes(at: 1) ?? []
             let status = stack.loadStatus(bytes: line, name: "=stdin")
-            if !Self.isIncomplete(status: status, message: status == LUA_OK ? "" : stack.errorMessage(at: -1))
-                || !pushLine(firstLine: false)
-            {
+            var next = LineInput.end
+            if Self.isIncomplete(status: status, message: status == LUA_OK ? "" : stack.errorMessage(at: -1)) {
+                next = pushLine(firstLine: false)
+            }
+            if next == .interrupted { return nil }
+            guard case .line = next else {
                 reader.remember(line)
                 return status
             }
@@ -93,23 +118,35 @@ public struct REPL<Reader: LineReader> {
         }
     }
 
-    /// Reads and compiles one input; nil at end of input. Leaves exactly the
-    /// function or the error message on the stack.
-    mutating func loadLine() -> Int32? {
+    /// Reads and compiles one input. Leaves exactly the function or the
+    /// error message on the stack.
+    mutating func loadLine() -> Loaded {
         stack.top = 0
-        guard pushLine(firstLine: true) else { return nil }
+        switch pushLine(firstLine: true) {
+        case .end: return .end
+        case .interrupted: return .interrupted
+        case .line: break
+        }
         var status = addReturn()
         if status != LUA_OK {
-            status = multiLine()
+            guard let complete = multiLine() else {
+                stack.top = 0
+                return .interrupted
+            }
+            status = complete
         }
         stack.remove(at: 1)  // the line
-        return status
+        return .chunk(status)
     }
 
-    /// Prints the values on the stack with the global `print`.
+    /// Prints the values on the stack with the printer, or the global `print`.
     func printResults() {
         let n = stack.top
         guard n > 0 else { return }
+        if let printer {
+            printer(stack)
+            return
+        }
         stack.getGlobal("print")
         stack.insert(at: 1)
         do {

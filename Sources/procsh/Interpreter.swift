@@ -22,6 +22,8 @@ final class Interpreter {
     /// The exit status if the run fails: 1, or what an uncaught error table's
     /// kind says (``ExitStatus``), or 64 for a bad option.
     var failureStatus = EXIT_FAILURE
+    /// Texts the prompt's history must never keep (the client secret).
+    var secrets: [String] = []
 
     init(argv: [UnsafeMutablePointer<CChar>]) {
         self.argv = argv
@@ -112,6 +114,7 @@ final class Interpreter {
     func installBindings(_ options: RunOptions) -> Bool {
         do {
             let settings = try Settings.resolve(options) { getenv($0).map { String(cString: $0) } }
+            secrets = [settings.clientSecret?.value].compactMap { $0 }
             try Bindings.install(into: state, settings: Connection.bindings(settings, options: options))
             return true
         } catch let failure as Settings.Failure {
@@ -288,9 +291,48 @@ final class Interpreter {
         return n
     }
 
-    /// The read-eval-print loop, reading plain lines from standard input.
+    /// The read-eval-print loop. On a terminal: libedit (editing, history,
+    /// completion) and results printed with procsh.inspect; otherwise plain
+    /// lines and `print`, exactly as lua.c.
     func runREPL() {
-        var repl = REPL(stack: stack, reader: PlainLineReader())
+        guard isatty(0) != 0 else {
+            var repl = REPL(stack: stack, reader: PlainLineReader())
+            repl.run()
+            return
+        }
+        var why = ""
+        let history = History.defaultPath { getenv($0).map { String(cString: $0) } }
+        guard let reader = EditLineReader(historyFile: history, secrets: secrets, completer: Completer(stack: stack), why: &why) else {
+            Console.writeError("\(progname): no line editing (\(why)); reading plain lines\n")
+            var repl = REPL(stack: stack, reader: PlainLineReader())
+            repl.run()
+            return
+        }
+        var repl = REPL(stack: stack, reader: reader)
+        repl.printer = { [progname] stack in Self.inspectResults(stack, progname: progname) }
         repl.run()
+    }
+
+    /// Prints the values on the stack with procsh.inspect, one per line.
+    static func inspectResults(_ stack: LuaStack, progname: String) {
+        let n = stack.top
+        for i in 1...n {
+            guard stack.getGlobal("procsh") == .table, (try? stack.getField(-1, "inspect")) == .function else {
+                stack.pop(stack.top - n)
+                stack.getGlobal("print")
+                stack.insert(at: 1)
+                try? stack.call(arguments: n, results: 0)
+                return
+            }
+            stack.remove(at: -2)
+            stack.pushValue(at: i)
+            do {
+                try stack.call(arguments: 1, results: 1)
+                Console.write((stack.lossyString(at: -1) ?? "") + "\n")
+            } catch {
+                Console.message(progname, "error calling 'procsh.inspect' (\(error.message))")
+            }
+            stack.pop()
+        }
     }
 }

@@ -1,0 +1,88 @@
+/// `help()` and `help(f)`: the API at the prompt. Each entry: the function's
+/// name, its signature, what it does, and an example (docs/lua-api.md has it
+/// all).
+enum Help {
+    static let source = #"""
+local procsh = ...
+local entries = {
+  { "jobruns.create", "jobruns.create(run, jobs [, opts]) -> created job runs",
+    "Creates job runs in a running process run: before or after a sibling (opts.relativeSibling,\nopts.before = true by default), inside a group (opts.parentGroup), or at the end. Checks\neverything before sending; sends batches of opts.batchSize (100) in order.",
+    'jobruns.create("demo-run", jobruns.sendTask{ assignee = "user123", title = "Review" },\n  { relativeSibling = "job-7", before = false })' },
+  { "jobruns.sendTask", "jobruns.sendTask{ assignee=, title= [, dueDate=, approver=, document=, triggerType=] } -> job spec",
+    "A job that sends a task. assignee and approver: a user id, or { id =, type = \"user\"|\"group\" }.",
+    'jobruns.sendTask{ assignee = "user123", title = "Review Q4 report", dueDate = "2024-12-15" }' },
+  { "jobruns.contentRequest", "jobruns.contentRequest{ assignee=, title=, document=, section= [, approver=, instructions=] } -> job spec",
+    "A job that asks someone to fill in a section of a document.",
+    'jobruns.contentRequest{ assignee = "user789", title = "Commentary", document = "doc456", section = "section-id-123" }' },
+  { "processruns.get", "processruns.get(run [, { excludeGeneratedJobs = bool }]) -> process run",
+    "A process run with its whole tree of group runs and job runs.", 'local run = processruns.get("demo-run")' },
+  { "processruns.find", "processruns.find(run, pred) -> node, parent",
+    "The first job run or group run for which pred is true: an id, a table of fields, or a function.",
+    'processruns.find(run, { name = "Review" })' },
+  { "processruns.each", "processruns.each(run) -> iterator of node, depth, parent", "Every job run and group run, depth first.",
+    "for node, depth in processruns.each(run) do print(depth, node.id) end" },
+  { "processruns.jobs", "processruns.jobs(run) -> iterator", "Every job run, depth first.", "for job in processruns.jobs(run) do print(job.id) end" },
+  { "processruns.groups", "processruns.groups(run) -> iterator", "Every group run, depth first.", "for g in processruns.groups(run) do print(g.name) end" },
+  { "processruns.tree", "processruns.tree(run) -> string", "The tree as indented text: ordinal, kind, id, title, status.",
+    'print(processruns.tree(processruns.get("demo-run")))' },
+  { "processes.list", "processes.list{ filter=, orderBy=, pageSize= } -> iterator", "Every process, page after page as the loop goes.",
+    'for p in processes.list{ filter = "name contains \'Q4\'" } do print(p.id, p.name) end' },
+  { "processes.get", "processes.get(id) -> process", "A process (a definition) with its tree.", 'processes.get("demo-process")' },
+  { "processes.create", "processes.create{ name=, children= } -> process", "Creates a process from a definition.",
+    'processes.create{ name = "Onboarding", children = { jobruns.sendTask{ assignee = "user123", title = "Sign" } } }' },
+  { "processes.run", "processes.run(id [, { sendProcessCompleteEmail = bool }]) -> process run", "Starts a run of a process.",
+    'local run = processes.run("demo-process")' },
+  { "json.encode", "json.encode(value [, { pretty = true }]) -> string", "JSON text of a Lua value (keys sorted).", 'print(json.encode(run, { pretty = true }))' },
+  { "json.decode", "json.decode(text) -> value", "The Lua value of JSON text; null is procsh.null.", 'json.decode(\'{"a": [1, 2]}\')' },
+  { "json.array", "json.array([t]) -> t", "Marks a table as a JSON array (it matters when it is empty).", "json.encode(json.array{})  --> []" },
+  { "log.info", "log.debug|info|warn|error(format, ...)", "A line on stderr, at or above --log-level.", 'log.info("created %d job runs", #created)' },
+  { "procsh.inspect", "procsh.inspect(value [, { depth = 4, items = 50, raw = false }]) -> string",
+    "A value as readable text (the prompt prints results with it); raw = true shows API objects in full.", "print(procsh.inspect(run, { raw = true, depth = 2 }))" },
+  { "procsh.iserror", "procsh.iserror(v) -> boolean", "Whether v is an error table raised by procsh.",
+    "local ok, e = pcall(processruns.get, \"x\") if procsh.iserror(e) then print(e.kind, e.status) end" },
+  { "procsh.sleep", "procsh.sleep(seconds)", "Waits (for example as long as an error's retryAfter says).", "procsh.sleep(e.retryAfter or 1)" },
+  { "sandbox.reset", "sandbox.reset()", "Puts the demo data back (only with --sandbox).", "sandbox.reset()" },
+  { "sandbox.faults", "sandbox.faults(spec)", "Injects faults from now on; \"\" for none (only with --sandbox).", 'sandbox.faults("503=0.5,latency=20ms")' },
+}
+
+local function lookup(name)
+  local value = _G
+  for part in name:gmatch("[^.]+") do
+    if type(value) ~= "table" then return nil end
+    value = value[part]
+  end
+  return value
+end
+
+--- help() lists the API; help(f) or help("jobruns.create") tells about one function.
+function procsh.help(what)
+  if what == nil then
+    print("procsh's Lua API (help(f) for one function; docs/lua-api.md for everything):")
+    local module
+    for _, e in ipairs(entries) do
+      local m = e[1]:match("^[^.]+")
+      if lookup(e[1]) ~= nil then
+        if m ~= module then print() module = m end
+        print(string.format("  %-24s %s", e[1], e[3]:match("^[^.:\n]*")))
+      end
+    end
+    print()
+    print("Errors are tables: kind, status, code, message, field, retryable, retryAfter; tostring(e) gives one line.")
+    return
+  end
+  for _, e in ipairs(entries) do
+    if what == e[1] or (what ~= nil and rawequal(what, lookup(e[1]))) or (what == log.info and e[1] == "log.info")
+      or (type(what) == "function" and e[1] == "log.info" and (what == log.debug or what == log.warn or what == log.error)) then
+      print(e[2])
+      print()
+      print(e[3])
+      print()
+      print("Example:")
+      print("  " .. e[4]:gsub("\n", "\n  "))
+      return
+    end
+  end
+  print("no help for " .. tostring(what) .. "; help() lists the API")
+end
+"""#
+}

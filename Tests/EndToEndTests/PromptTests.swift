@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+/// The interactive prompt on a terminal: Tests/pty/prompt_test.py drives
+/// procsh through a pseudo-terminal (pexpect): line editing, completion,
+/// history and its file, Ctrl-C at the prompt, in a loop and in a slow API
+/// call, help, results printed with procsh.inspect, progress.
+@Suite("The prompt on a terminal", .enabled(if: !Programs.procshIsReference, "procsh's own prompt"))
+struct PromptTests {
+    static let cases = [
+        "test_banner_expression_and_ctrl_d", "test_completion_of_fields_and_globals",
+        "test_multiline_and_results_printed_with_inspect", "test_history_file_is_private_and_keeps_no_secret",
+        "test_ctrl_c_clears_the_line_and_interrupts_code", "test_ctrl_c_cancels_a_slow_api_call", "test_help",
+        "test_progress_of_a_long_create_on_a_terminal",
+    ]
+
+    @Test("pty case", arguments: cases)
+    func prompt(name: String) async throws {
+        let home = try makeTempDirectory()
+        let r = try await run(
+            "/usr/bin/env", ["python3", "Tests/pty/prompt_test.py", try Programs.procsh(), name],
+            environment: baseEnvironment(home: home.path).merging(["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]) { _, n in n },
+            directory: Programs.packageRoot, timeout: 120)
+        #expect(r.termination == .exit(0), "\(r)")
+        #expect(r.stdout.contains("ok   \(name)"), "\(r)")
+    }
+}
