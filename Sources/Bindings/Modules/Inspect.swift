@@ -25,17 +25,7 @@ local function isarray(t)
   return t.children == nil and rawget(t, 1) ~= nil
 end
 
--- The title of a job (run) or the name of a group: what a person calls it.
-local function label(node)
-  if node.name then return node.name end
-  local args = node.arguments
-  if type(args) == "table" then
-    for k, v in pairs(args) do
-      if k ~= "type" and type(v) == "table" and v.title then return v.title end
-    end
-  end
-  return nil
-end
+local label = processruns.label
 
 -- API objects in one line: job runs, group runs, process runs, errors.
 local function summary(t)

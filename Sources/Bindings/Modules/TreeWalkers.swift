@@ -76,7 +76,8 @@ end
 --- processruns.isgroup(node): whether a node of the tree is a group run.
 M.isgroup = isgroup
 
--- What a node is called: a group's name, a job's title.
+--- processruns.label(node): what a person calls a node: a group's name, a
+--- job's title; nil when it has neither.
 local function label(node)
   if node.name then return node.name end
   local args = node.arguments
@@ -85,8 +86,10 @@ local function label(node)
       if key ~= "type" and type(value) == "table" and value.title then return value.title end
     end
   end
-  return ""
+  return nil
 end
+
+M.label = label
 
 --- processruns.tree(run): the tree as indented text, one node per line:
 --- ordinal, kind, id, title or name, [status], and a group's flags.
@@ -98,7 +101,7 @@ function M.tree(run)
     local row = {
       lead = rep("  ", depth) .. tostring(node.ordinal or "?") .. " " .. (group and "group" or "job  "),
       id = tostring(node.id),
-      label = format("%q", label(node)),
+      label = format("%q", label(node) or ""),
       status = "[" .. tostring(node.status or "?") .. "]",
       flags = group and ((node.parallel and " parallel" or " sequential") .. (node.readOnly and ", read-only" or "")) or "",
     }
