@@ -118,6 +118,17 @@ struct UnattendedRunTests {
         #expect(r.stderr.hasSuffix(" error: e\n") && r.stderr.split(separator: "\n").count == 1, "\(r)")
     }
 
+    @Test("no progress lines when stderr is not a terminal")
+    func noProgressOffTerminal() async throws {
+        let r = try await Self.procsh([
+            "--sandbox", "-e",
+            "local jobs = {} for i = 1, 300 do jobs[i] = jobruns.sendTask{ assignee = 'user123', title = 'T' .. i } end print(#jobruns.create('demo-run', jobs, { batchSize = 50 }))",
+        ])
+        #expect(r.termination == .exit(0), "\(r)")
+        #expect(r.stdout == "300\n", "\(r)")
+        #expect(r.stderr.isEmpty, "\(r)")
+    }
+
     @Test("bad values of the run options are usage errors (64)", arguments: [
         (["--timeout", "soon"], "--timeout: 'soon' is not a number of seconds greater than 0"),
         (["--memory-limit", "0"], "--memory-limit: '0' is not a number of megabytes"),
