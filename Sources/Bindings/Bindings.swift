@@ -79,10 +79,11 @@ public enum Bindings {
         ScriptError.pushMetatable(onto: stack)
         stack.pop()
         // procsh.inspect and procsh.help, in Lua.
-        for (source, name) in [(Inspect.source, "=procsh.inspect"), (Help.source, "=procsh.help")] {
-            try stack.load(source, name: name)
-            stack.pushValue(at: procsh)
-            try stack.call(arguments: 1, results: 0)
+        // procsh.inspect and procsh.help are Lua, compiled on first use: most
+        // runs never call them, and every run would pay for compiling them.
+        for (name, source) in [("inspect", Inspect.source), ("help", Help.source)] {
+            pushLazyFunction(name, source: source, procsh: procsh, onto: stack)
+            stack.rawSet(procsh, key: name)
         }
         stack.rawGet(procsh, key: "help")
         stack.setGlobal("help")
@@ -94,6 +95,35 @@ public enum Bindings {
             stack.pushValue(at: procsh)
             stack.rawSet(-2, key: "procsh")
         }
+    }
+
+    /// The registry key of the `procsh` table (as installed; scripts may
+    /// replace the global).
+    static let moduleKey = "procsh.module"
+
+    /// Pushes a stand-in for `procsh[name]`, defined by the Lua chunk `source`:
+    /// its first call runs the chunk (which sets `procsh[name]`; `help` also
+    /// goes to the global) and then calls the real function.
+    static func pushLazyFunction(_ name: String, source: String, procsh: Int32, onto stack: LuaStack) {
+        stack.pushValue(at: procsh)
+        stack.rawSet(luash_registryindex(), key: moduleKey)
+        stack.push(function: { s in
+            let arguments = s.top
+            s.rawGet(luash_registryindex(), key: moduleKey)
+            let module = s.top
+            try s.load(source, name: "=procsh.\(name)")
+            s.pushValue(at: module)
+            try s.call(arguments: 1, results: 0)
+            if name == "help" {
+                s.rawGet(module, key: name)
+                s.setGlobal(name)
+            }
+            s.rawGet(module, key: name)
+            s.remove(at: module)
+            s.insert(at: 1)
+            try s.call(arguments: arguments, results: nil)
+            return s.top
+        }, name: "procsh.\(name)")
     }
 
     /// The exit status for an error that ended the run: by `kind` for an
