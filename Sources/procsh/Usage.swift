@@ -86,7 +86,8 @@ enum Usage {
           LUA_CPATH_5_4, LUA_CPATH where 'require' looks for C modules
 
         With no script and no -e or -v: the interactive prompt when standard input
-        is a terminal, else standard input runs as a script.
+        is a terminal (line editing, history, TAB completion; help() lists the
+        API), else standard input runs as a script.
 
         Exit status: 0 done; 1 a Lua error (or not enough memory); for an uncaught
         API error, by its kind: 64 usage, 65 validation (and API 4xx), 69 transport
