@@ -29,8 +29,13 @@ def start(*args, home=None, extra_env=None):
 
 
 def finish(child):
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    """Ctrl-D at the prompt; returns the exit status. A Ctrl-D typed before
+    the prompt switched the terminal to raw mode can be discarded, so it is
+    typed again until procsh ends."""
+    for _ in range(10):
+        child.sendeof()
+        if child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=2) == 0:
+            break
     child.close()
     return child.exitstatus
 
