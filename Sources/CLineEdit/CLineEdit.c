@@ -1,6 +1,7 @@
 #include "CLineEdit.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,10 +23,16 @@ static struct {
 
 static le_completer completer = NULL;
 static volatile sig_atomic_t interrupted = 0;
+static pthread_t reader_thread;
 
-/* At SIGINT while reading: only a flag; the read fails with EINTR. */
+/* At SIGINT while reading: only a flag; the reading thread's read fails with
+** EINTR. The kernel may deliver the signal to any thread (procsh has HTTP
+** threads), so another thread passes it on to the reader. */
 static void on_sigint(int sig) {
-  (void)sig;
+  if (!pthread_equal(pthread_self(), reader_thread)) {
+    pthread_kill(reader_thread, sig);
+    return;
+  }
   interrupted = 1;
 }
 
@@ -120,6 +127,7 @@ char *le_readline(const char *prompt, int *was_interrupted) {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  /* no SA_RESTART: the read fails with EINTR */
   interrupted = 0;
+  reader_thread = pthread_self();
   sigaction(SIGINT, &sa, &old);
   line = le.readline(prompt);
   sigaction(SIGINT, &old, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/time.h>
+#include <pthread.h>
 
 /* ======================= Memory ======================= */
 
@@ -194,6 +195,26 @@ int luash_msghandler(lua_State *L) {
 static lua_State *volatile interrupted_state = NULL;
 static volatile sig_atomic_t interrupt_pending = 0;
 
+/* The thread that runs Lua. A signal can reach any thread of the process
+** (procsh has HTTP threads); handlers pass it on to this one, so that the
+** call it is blocked in (a sleep, a read) is interrupted. */
+static pthread_t lua_thread;
+static volatile sig_atomic_t lua_thread_known = 0;
+
+/* In a handler: passes the signal on to the Lua thread; 1 if it did. */
+static int forward_to_lua_thread(int sig) {
+  if (lua_thread_known && !pthread_equal(pthread_self(), lua_thread)) {
+    pthread_kill(lua_thread, sig);
+    return 1;
+  }
+  return 0;
+}
+
+static void remember_lua_thread(void) {
+  lua_thread = pthread_self();
+  lua_thread_known = 1;
+}
+
 /* ======================= the run's deadline ======================= */
 
 static volatile sig_atomic_t deadline_passed = 0;
@@ -212,7 +233,7 @@ static void deadline_hook(lua_State *L, lua_Debug *ar) {
 }
 
 static void on_sigalrm(int sig) {
-  (void)sig;
+  if (forward_to_lua_thread(sig)) return;
   deadline_passed = 1;
 }
 
@@ -245,6 +266,7 @@ static void set_signal(int sig, void (*handler)(int)) {
 ** a flag, which a host function blocked in a wait polls). */
 static void on_sigint(int sig) {
   int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
+  if (forward_to_lua_thread(sig)) return;
   set_signal(sig, SIG_DFL);  /* if another SIGINT happens, terminate the process */
   interrupt_pending = 1;
   if (interrupted_state != NULL)
@@ -252,6 +274,7 @@ static void on_sigint(int sig) {
 }
 
 void luash_sigint_arm(lua_State *L) {
+  remember_lua_thread();
   interrupted_state = L;
   set_signal(SIGINT, on_sigint);
 }
@@ -268,6 +291,7 @@ int luash_interrupt_pending(void) {
 void luash_deadline_arm(lua_State *L, double seconds, const char *message) {
   struct itimerval timer;
   snprintf(deadline_message, sizeof deadline_message, "%s", message);
+  remember_lua_thread();
   deadline_armed = 1;
   set_signal(SIGALRM, on_sigalrm);
   memset(&timer, 0, sizeof timer);
