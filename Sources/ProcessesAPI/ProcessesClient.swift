@@ -19,6 +19,9 @@ import OpenAPIRuntime
 public final class ProcessesClient: Sendable {
     public let configuration: ClientConfiguration
     let api: Client
+    /// The stages and the transport `api` uses (also for ``send(json:)``).
+    let middlewares: [any ClientMiddleware]
+    let transport: any ClientTransport
     let tokens: TokenProvider
     /// The HTTP client this object created (and must shut down), if any.
     private let ownedHTTPClient: HTTPClient?
@@ -67,6 +70,8 @@ public final class ProcessesClient: Sendable {
             HeadersMiddleware(userAgent: configuration.userAgent),
             BufferingMiddleware(maximumResponseBytes: configuration.maximumResponseBytes),
         ]
+        self.middlewares = middlewares
+        self.transport = chosenTransport
         api = Client(
             serverURL: configuration.baseURL,
             configuration: .init(dateTranscoder: LenientISO8601DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
@@ -84,10 +89,12 @@ public final class ProcessesClient: Sendable {
         self.configuration = configuration
         ownedHTTPClient = nil
         tokens = TokenProvider(clock: .system) { throw RequestRecorder.NotSent() }
+        middlewares = [HeadersMiddleware(userAgent: configuration.userAgent)]
+        transport = recorder
         api = Client(
             serverURL: configuration.baseURL,
             configuration: .init(dateTranscoder: LenientISO8601DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
-            transport: recorder, middlewares: [HeadersMiddleware(userAgent: configuration.userAgent)])
+            transport: recorder, middlewares: middlewares)
     }
 
     /// Closes the connections this client opened. Call it once, when done.

@@ -98,9 +98,16 @@ struct RetryMiddleware: ClientMiddleware {
     }
 
     /// Why a write whose outcome is unknown is not sent again.
-    static let unknownOutcomeHint =
-        "the server may have acted on this request, so it was not sent again (it is not idempotent); read the current state (e.g. the process run) before sending it again"
+    static let unknownOutcomeHint = ProcessesAPIError.unknownOutcomeHint
+}
 
+extension ProcessesAPIError {
+    /// Why a write whose outcome is unknown is not sent again.
+    public static let unknownOutcomeHint =
+        "the server may have acted on this request, so it was not sent again (it is not idempotent); read the current state (e.g. the process run) before sending it again"
+}
+
+extension RetryMiddleware {
     /// The error for a network failure, once no more attempts are made.
     static func error(for failure: TransportFailure, request: ProcessesAPIError.Request, isRead: Bool, attempts: Int) -> ProcessesAPIError {
         switch failure {

@@ -102,11 +102,9 @@ enum JobRunsModule {
         let runID = try args.id(1, name: "processRun", what: "a process run")
         let specs: [JSONValue]
         let placement: Placement
-        let models: [Components.Schemas.JobRunCreate]
         do {
             specs = try jobs(args, at: 2)
             placement = try Self.placement(args, at: 3)
-            models = try ModelCoding.model([Components.Schemas.JobRunCreate].self, from: .array(specs), field: "jobs")
         } catch {
             var refused = error
             refused.error.request = .init(method: "POST", path: "/processRuns/\(runID)/jobRuns")
@@ -117,21 +115,29 @@ enum JobRunsModule {
         var created: [JSONValue] = []
         var start = 0
         var sibling = placement.sibling
-        let progress = session.showsProgress && models.count > placement.batchSize ? Progress(total: models.count) : nil
+        let progress = session.showsProgress && specs.count > placement.batchSize ? Progress(total: specs.count) : nil
         defer { progress?.finish() }
-        while start < models.count {
+        while start < specs.count {
             progress?.show(done: start)
-            let end = min(start + placement.batchSize, models.count)
-            let where_ = ProcessesClient.Placement(
-                relativeSiblingID: sibling, parentGroupID: placement.group, before: placement.before)
-            let batch = Array(models[start..<end])
-            do {
+            let end = min(start + placement.batchSize, specs.count)
+            // The query as the API documents it, in the order of openapi.yaml.
+            var query: [(name: String, value: String)] = []
+            if let sibling { query.append(("relativeSiblingId", sibling)) }
+            if let group = placement.group { query.append(("parentGroupId", group)) }
+            if let before = placement.before { query.append(("before", before ? "true" : "false")) }
+            let request = ProcessesClient.JSONRequest(
+                operationID: "createJobRuns", method: .post, path: ["processRuns", runID, "jobRuns"], query: query,
+                body: .array(Array(specs[start..<end])))
+            do throws(ProcessesAPIError) {
                 let answer = try session.write(
-                    { client async throws(ProcessesAPIError) in
-                        try await client.createJobRuns(processRunID: runID, jobs: batch, placement: where_)
-                    },
+                    { client async throws(ProcessesAPIError) in try await client.send(json: request) },
                     pretend: { pretendJobRuns(specs[start..<end], group: placement.group, session: session) })
-                let jobs = answer.map(ModelCoding.json)
+                guard case .array(let jobs) = answer else {
+                    throw ProcessesAPIError(
+                        kind: .transport, code: "invalidResponse", message: "the answer is not an array of job runs",
+                        request: .init(method: "POST", path: "/processRuns/\(runID)/jobRuns"),
+                        hint: ProcessesAPIError.unknownOutcomeHint)
+                }
                 created += jobs
                 // After a sibling: the next batch goes after the last job just created.
                 if placement.before == false, let last = jobs.last?["id"]?.stringValue { sibling = last }
@@ -145,14 +151,14 @@ enum JobRunsModule {
     }
 
     /// What a dry run returns: the jobs as given, with made-up ids.
-    static func pretendJobRuns(_ specs: ArraySlice<JSONValue>, group: String?, session: APISession) -> [Components.Schemas.JobRun] {
-        specs.compactMap { spec in
+    static func pretendJobRuns(_ specs: ArraySlice<JSONValue>, group: String?, session: APISession) -> JSONValue {
+        .array(specs.map { spec in
             var members = spec.objectValue ?? [:]
             members["id"] = .string(session.madeUpID("jobrun"))
             if let group { members["parent"] = .string(group) }
             members["dryRun"] = true
-            return try? ModelCoding.model(Components.Schemas.JobRun.self, from: .object(members), field: "jobs")
-        }
+            return .object(members)
+        })
     }
 
     /// The error of a batch that failed after `created` were made: it says

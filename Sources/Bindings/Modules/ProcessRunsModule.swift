@@ -10,9 +10,9 @@ enum ProcessRunsModule {
             let id = try args.id(1, name: "processRun", what: "a process run")
             let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
             let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
-            return try session.answer(args) { client async throws(ProcessesAPIError) in
-                try await client.getProcessRun(id: id, excludeGeneratedJobs: exclude)
-            }
+            return try session.answer(
+                args,
+                .init(operationID: "getProcessRun", method: .get, path: ["processRuns", id], query: exclude.map { [("excludeGeneratedJobs", "\($0)")] } ?? []))
         }
         // The tree walkers are plain Lua (TreeWalkers.swift), added to the table.
         try stack.load(TreeWalkers.source, name: "=processruns")
@@ -35,12 +35,12 @@ extension APISession {
         }
     }
 
-    /// Reads with the client and pushes the answer as Lua tables (one result).
-    func answer<T: Encodable & Sendable>(
-        _ args: CallArguments, _ operation: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T
-    ) throws(ScriptError) -> Int32 {
-        let answer = try call { () throws(ProcessesAPIError) in try read(operation) }
-        try? args.stack.push(json: ModelCoding.json(answer))
+    /// Sends a read and pushes the answer as Lua tables (one result).
+    func answer(_ args: CallArguments, _ request: ProcessesClient.JSONRequest) throws(ScriptError) -> Int32 {
+        let answer = try call { () throws(ProcessesAPIError) in
+            try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
+        }
+        try? args.stack.push(json: answer)
         return 1
     }
 }

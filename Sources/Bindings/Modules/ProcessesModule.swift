@@ -11,9 +11,9 @@ enum ProcessesModule {
             let id = try args.id(1, name: "process", what: "a process")
             let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
             let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
-            return try session.answer(args) { client async throws(ProcessesAPIError) in
-                try await client.getProcess(id: id, excludeGeneratedJobs: exclude)
-            }
+            return try session.answer(
+                args,
+                .init(operationID: "getProcess", method: .get, path: ["processes", id], query: exclude.map { [("excludeGeneratedJobs", "\($0)")] } ?? []))
         }
         module.add("create") { args in
             guard args.stack.type(at: 1) == .table else {

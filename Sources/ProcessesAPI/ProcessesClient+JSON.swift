@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import JSON
+import OpenAPIRuntime
+
+/// Operations as JSON text: for callers that hold the request as JSON already
+/// and want the answer as JSON (the Lua bindings, which check requests against
+/// openapi.yaml's request schemas themselves). The request goes through the
+/// same stages as the typed operations (auth, rate limit, retries, typed
+/// errors) and the same transport; only the Codable models are skipped, which
+/// would encode and decode every byte once more.
+extension ProcessesClient {
+    public struct JSONRequest: Sendable {
+        /// The operation's id in openapi.yaml (the stages use it: retries, auth).
+        public var operationID: String
+        public var method: HTTPRequest.Method
+        /// The path's segments, not yet percent-encoded: `["processRuns", id, "jobRuns"]`.
+        public var path: [String]
+        public var query: [(name: String, value: String)]
+        public var body: JSONValue?
+
+        public init(
+            operationID: String, method: HTTPRequest.Method, path: [String], query: [(name: String, value: String)] = [],
+            body: JSONValue? = nil
+        ) {
+            self.operationID = operationID
+            self.method = method
+            self.path = path
+            self.query = query
+            self.body = body
+        }
+
+        /// `/processRuns/run%20a/jobRuns?before=false`: what goes on the request line.
+        var target: String {
+            let path = "/" + self.path.map { $0.addingPercentEncoding(withAllowedCharacters: Self.segment) ?? $0 }.joined(separator: "/")
+            guard !query.isEmpty else { return path }
+            let pairs = query.map { pair in
+                (pair.name.addingPercentEncoding(withAllowedCharacters: Self.queryPart) ?? pair.name) + "="
+                    + (pair.value.addingPercentEncoding(withAllowedCharacters: Self.queryPart) ?? pair.value)
+            }
+            return path + "?" + pairs.joined(separator: "&")
+        }
+
+        static let segment = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;"))
+        static let queryPart = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))
+    }
+
+    /// Sends `request` and returns the answer's JSON; every failure is a ``ProcessesAPIError``.
+    public func send(json request: JSONRequest) async throws(ProcessesAPIError) -> JSONValue {
+        let summary = ProcessesAPIError.Request(method: request.method.rawValue, path: "/" + request.path.joined(separator: "/"))
+        var head = HTTPRequest(method: request.method, scheme: nil, authority: nil, path: request.target)
+        head.headerFields[HTTPField.Name("X-Version")!] = APIVersion.current
+        head.headerFields[.accept] = "application/json"
+        var body: HTTPBody?
+        if let json = request.body {
+            let bytes = json.encodedBytes()
+            head.headerFields[.contentType] = "application/json; charset=utf-8"
+            head.headerFields[.contentLength] = String(bytes.count)
+            body = HTTPBody(bytes)
+        }
+        let answer: (HTTPResponse, HTTPBody?)
+        do {
+            answer = try await chain(operationID: request.operationID)(head, body, configuration.baseURL)
+        } catch {
+            throw Self.translate(error, request: summary)
+        }
+        var bytes: [UInt8] = []
+        do {
+            if let responseBody = answer.1 { bytes = try await [UInt8](collecting: responseBody, upTo: .max) }
+            return try JSONValue(parsing: bytes)
+        } catch {
+            throw ProcessesAPIError(
+                kind: .transport, status: Int(answer.0.status.code), code: "invalidResponse",
+                message: "the answer is not JSON (\(error))", retryable: request.method == .get, request: summary,
+                hint: request.method == .get ? nil : ProcessesAPIError.unknownOutcomeHint)
+        }
+    }
+
+    /// The client's stages around its transport, as the generated client composes them.
+    func chain(operationID: String) -> @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?) {
+        let transport = self.transport
+        var next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?) = { request, body, url in
+            try await transport.send(request, body: body, baseURL: url, operationID: operationID)
+        }
+        for middleware in middlewares.reversed() {
+            let inner = next
+            next = { request, body, url in
+                try await middleware.intercept(request, body: body, baseURL: url, operationID: operationID, next: inner)
+            }
+        }
+        return next
+    }
+}
