@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "Bindings",
             dependencies: [
-                "LuaKit", "JSON", "ProcessesAPI", "CLuaShim",
+                "LuaKit", "JSON", "ProcessesAPI", "CLua", "CLuaShim",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The executable: lua.c's command line, the connection options, and the
@@ -119,8 +119,10 @@ let package = Package(
                 "Sandbox", "ProcessesAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON"]),
+        // Helpers shared by the test targets (a seeded generator of JSON values).
+        .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON", "CLua", "CLuaShim", "TestSupport"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "LuaKit", "JSON", "ProcessesAPI"]),
         .testTarget(
             name: "ProcessesAPITests",

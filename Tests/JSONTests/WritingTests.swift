@@ -1,4 +1,5 @@
 import JSON
+import TestSupport
 import Testing
 
 @Suite("Writing")
@@ -139,7 +140,7 @@ struct RoundTripTests {
     /// and pretty, and re-encoding gives the same bytes (so doubles keep their bits).
     @Test(arguments: [1, 2, 3, 42])
     func randomValues(seed: UInt64) throws {
-        var generator = RandomValues(seed: seed)
+        var generator = RandomJSON(seed: seed)
         for _ in 0..<1000 {
             let value = generator.value(depth: 0)
             let compact = value.encoded()
@@ -148,69 +149,5 @@ struct RoundTripTests {
             #expect(parsed.encodedBytes() == value.encodedBytes())
             #expect(try JSONValue(parsing: value.encoded(pretty: true)) == value)
         }
-    }
-}
-
-/// A deterministic generator of JSON values with awkward content: control
-/// characters, quotes, non-ASCII, extreme integers, doubles of any finite bit pattern.
-private struct RandomValues {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-
-    mutating func value(depth: Int) -> JSONValue {
-        switch below(depth < 4 ? 9 : 6) {
-        case 0: return .null
-        case 1: return .bool(next() & 1 == 0)
-        case 2: return .integer(integer())
-        case 3: return .double(double())
-        case 4, 5: return .string(string())
-        case 6, 7: return .array((0..<below(6)).map { _ in value(depth: depth + 1) })
-        default:
-            var members: [String: JSONValue] = [:]
-            for _ in 0..<below(6) { members[string()] = value(depth: depth + 1) }
-            return .object(members)
-        }
-    }
-
-    mutating func integer() -> Int64 {
-        switch below(4) {
-        case 0: return Int64(below(200)) - 100
-        case 1: return [Int64.min, .max, 0, -1][below(4)]
-        default: return Int64(bitPattern: next())
-        }
-    }
-
-    mutating func double() -> Double {
-        switch below(4) {
-        case 0: return Double(below(2000) - 1000) / 8
-        case 1: return [0.0, -0.0, 1e20, 1e-7, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 2.0, 0.1][below(8)]
-        default:
-            while true {
-                let d = Double(bitPattern: next())
-                if d.isFinite { return d }
-            }
-        }
-    }
-
-    mutating func string() -> String {
-        let pool: [Unicode.Scalar] = [
-            "a", "b", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}",
-            "é", "€", "😀", "\u{FFFF}", "\u{10FFFF}", "\u{301}",
-        ]
-        var text = String.UnicodeScalarView()
-        for _ in 0..<below(12) { text.append(pool[below(pool.count)]) }
-        return String(text)
     }
 }

@@ -1,3 +1,5 @@
+import CLua
+import CLuaShim
 import JSON
 import LuaKit
 
@@ -7,6 +9,15 @@ enum JSONModule {
     static func push(onto stack: LuaStack) {
         let module = ModuleTable(stack, name: "json", size: 4)
         module.add("encode") { args in
+            // Compact text straight from the Lua value (CLuaShim); when the
+            // value has no JSON form, the path below says what and where.
+            if args.stack.isNoneOrNil(at: 2) {
+                lua_pushcclosure(args.stack.L, luash_json_encode, 0)
+                args.stack.pushValue(at: 1)
+                try args.stack.call(arguments: 1, results: 1)
+                if args.stack.type(at: -1) == .string { return 1 }
+                args.stack.pop()
+            }
             let opts = try args.options(2, name: "opts", allowed: ["pretty"])
             let pretty = try args.bool(opts, "pretty", in: "opts") ?? false
             let value = try args.json(1, name: "value")

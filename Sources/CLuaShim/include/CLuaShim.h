@@ -67,6 +67,10 @@ void luash_push_array_marker(lua_State *L);
 /* Whether the table at 'idx' carries the array marker. */
 int luash_is_array_marked(lua_State *L, int idx);
 
+/* json.encode's fast path (JSONEncode.c), a Lua C function: (value) -> compact
+** JSON text with sorted keys, or nil when the value has no JSON form. */
+int luash_json_encode(lua_State *L);
+
 /* ---- Memory: a counting allocator with a soft limit ---- */
 
 typedef struct luash_memory {

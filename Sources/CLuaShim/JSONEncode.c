@@ -1,0 +1,269 @@
+/* json.encode's fast path: a Lua value straight to compact JSON text, by the
+** rules of LuaKit's Lua <-> JSON bridge (docs/luakit.md). It handles every
+** value that has a JSON form; for anything else (a cycle, NaN, a function, a
+** mixed table, invalid UTF-8, nesting over the limit) it gives up, and the
+** caller runs the Swift path, which says exactly what is wrong and where. */
+
+#include "CLuaShim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 1000
+
+/* The text being written: malloc'd, held by a userdata whose __gc frees it,
+** so nothing leaks if Lua raises (out of memory) half-way. (luaL_Buffer would
+** need the stack untouched between its calls; the encoder pushes values.) */
+typedef struct {
+  char *data;
+  size_t len, cap;
+} Text;
+
+typedef struct {
+  lua_State *L;
+  Text *b;
+  const void *path[MAX_DEPTH + 1];  /* the tables being written, for cycles */
+  int depth;
+} Encoder;
+
+static int text_gc(lua_State *L) {
+  Text *t = lua_touserdata(L, 1);
+  free(t->data);
+  t->data = NULL;
+  return 0;
+}
+
+static void add(lua_State *L, Text *t, const char *s, size_t n) {
+  if (t->len + n > t->cap) {
+    size_t cap = t->cap ? t->cap : 256;
+    while (cap < t->len + n) cap *= 2;
+    char *data = realloc(t->data, cap);
+    if (data == NULL) luaL_error(L, "not enough memory");
+    t->data = data;
+    t->cap = cap;
+  }
+  memcpy(t->data + t->len, s, n);
+  t->len += n;
+}
+
+
+
+typedef struct {
+  const char *s;
+  size_t len;
+} Key;
+
+static int encode(Encoder *e, int idx);
+
+static void put(Encoder *e, const char *s, size_t n) { add(e->L, e->b, s, n); }
+static void put_str(Encoder *e, const char *s) { add(e->L, e->b, s, strlen(s)); }
+static void put_char(Encoder *e, char c) { add(e->L, e->b, &c, 1); }
+
+/* Whether s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+static int valid_utf8(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = s[i];
+    if (c < 0x80) { i++; continue; }
+    size_t n;
+    unsigned int cp;
+    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
+    else return 0;
+    if (i + n >= len) return 0;
+    for (size_t k = 1; k <= n; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    i += n + 1;
+  }
+  return 1;
+}
+
+static int write_string(Encoder *e, const char *s, size_t len) {
+  static const char hex[] = "0123456789abcdef";
+  if (!valid_utf8((const unsigned char *)s, len)) return 0;
+  put_char(e, '"');
+  size_t start = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    put(e, s + start, i - start);
+    switch (c) {
+      case '"': put_str(e, "\\\""); break;
+      case '\\': put_str(e, "\\\\"); break;
+      case '\b': put_str(e, "\\b"); break;
+      case '\f': put_str(e, "\\f"); break;
+      case '\n': put_str(e, "\\n"); break;
+      case '\r': put_str(e, "\\r"); break;
+      case '\t': put_str(e, "\\t"); break;
+      default: {
+        char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+        put_str(e, u);
+      }
+    }
+    start = i + 1;
+  }
+  put(e, s + start, len - start);
+  put_char(e, '"');
+  return 1;
+}
+
+/* The shortest text that reads back as d, written as Swift writes a Double
+** (so this path and JSONValue's writer agree): decimal for 1e-4 <= |d| <= 2^53
+** ("100.0", "0.0001"), exponential otherwise ("1e+16", "1e-05"). */
+static void write_double(Encoder *e, double d) {
+  char text[64];
+  int precision = 1;
+  for (; precision < 17; precision++) {
+    snprintf(text, sizeof text, "%.*e", precision - 1, d);
+    if (strtod(text, NULL) == d) break;
+  }
+  snprintf(text, sizeof text, "%.*e", precision - 1, d);
+  double magnitude = fabs(d);
+  if (magnitude != 0 && (magnitude < 1e-4 || magnitude > 9007199254740992.0)) {
+    put_str(e, text);
+    return;
+  }
+  int exponent = atoi(strchr(text, 'e') + 1);
+  int fraction = precision - 1 - exponent;
+  snprintf(text, sizeof text, "%.*f", fraction > 0 ? fraction : 0, d);
+  put_str(e, text);
+  if (strchr(text, '.') == NULL) put_str(e, ".0");
+}
+
+static int compare_keys(const void *a, const void *b) {
+  const Key *x = a, *y = b;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp(x->s, y->s, n);
+  if (c != 0) return c;
+  return (x->len > y->len) - (x->len < y->len);
+}
+
+static int encode_table(Encoder *e, int idx) {
+  lua_State *L = e->L;
+  const void *self = lua_topointer(L, idx);
+  if (e->depth >= MAX_DEPTH || !lua_checkstack(L, 4)) return 0;
+  for (int i = 0; i < e->depth; i++) if (e->path[i] == self) return 0;  /* a cycle */
+  /* Array or object, from the keys. */
+  lua_Integer count = 0, max = 0, strings = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) strings++;
+    else if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1) {
+      count++;
+      if (lua_tointeger(L, -1) > max) max = lua_tointeger(L, -1);
+    } else {
+      lua_pop(L, 1);
+      return 0;
+    }
+  }
+  int marked = luash_is_array_marked(L, idx);
+  if ((count > 0 && strings > 0) || (strings > 0 && marked) || count != max) return 0;
+  e->path[e->depth++] = self;
+  if (strings == 0 && (count > 0 || marked)) {
+    put_char(e, '[');
+    for (lua_Integer i = 1; i <= count; i++) {
+      if (i > 1) put_char(e, ',');
+      lua_rawgeti(L, idx, i);
+      int ok = encode(e, lua_gettop(L));
+      lua_pop(L, 1);
+      if (!ok) return 0;
+    }
+    put_char(e, ']');
+  } else {
+    /* Keys in byte order, so the text is the same every time. */
+    Key *keys = strings > 0 ? lua_newuserdatauv(L, (size_t)strings * sizeof(Key), 0) : NULL;
+    int keysidx = lua_gettop(L);
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      lua_pop(L, 1);
+      keys[n].s = lua_tolstring(L, -1, &keys[n].len);
+      n++;
+    }
+    qsort(keys, (size_t)n, sizeof(Key), compare_keys);
+    put_char(e, '{');
+    for (lua_Integer i = 0; i < n; i++) {
+      if (i > 0) put_char(e, ',');
+      if (!write_string(e, keys[i].s, keys[i].len)) return 0;
+      put_char(e, ':');
+      lua_pushlstring(L, keys[i].s, keys[i].len);
+      lua_rawget(L, idx);
+      int ok = encode(e, lua_gettop(L));
+      lua_pop(L, 1);
+      if (!ok) return 0;
+    }
+    put_char(e, '}');
+    if (keys != NULL) lua_remove(L, keysidx);
+  }
+  e->depth--;
+  return 1;
+}
+
+static int encode(Encoder *e, int idx) {
+  lua_State *L = e->L;
+  switch (lua_type(L, idx)) {
+    case LUA_TNIL: case LUA_TNONE:
+      put_str(e, "null");
+      return 1;
+    case LUA_TBOOLEAN:
+      put_str(e, lua_toboolean(L, idx) ? "true" : "false");
+      return 1;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, idx)) {
+        char text[24];
+        snprintf(text, sizeof text, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+        put_str(e, text);
+        return 1;
+      } else {
+        double d = (double)lua_tonumber(L, idx);
+        if (!isfinite(d)) return 0;
+        write_double(e, d);
+        return 1;
+      }
+    case LUA_TSTRING: {
+      size_t len;
+      const char *s = lua_tolstring(L, idx, &len);
+      return write_string(e, s, len);
+    }
+    case LUA_TUSERDATA:
+      if (!luash_is_null(L, idx)) return 0;
+      put_str(e, "null");
+      return 1;
+    case LUA_TTABLE:
+      return encode_table(e, idx);
+    default:
+      return 0;
+  }
+}
+
+/* json.encode's fast path, a Lua C function: (value) -> text, or nil when
+** the value has no JSON form (the caller then asks the Swift path why). */
+int luash_json_encode(lua_State *L) {
+  Encoder e;
+  lua_settop(L, 1);
+  Text *text = lua_newuserdatauv(L, sizeof(Text), 0);
+  memset(text, 0, sizeof *text);
+  if (luaL_newmetatable(L, "LuaKit.jsontext")) {
+    lua_pushcfunction(L, text_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  e.L = L;
+  e.b = text;
+  e.depth = 0;
+  if (!encode(&e, 1)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushlstring(L, text->data ? text->data : "", text->len);
+  free(text->data);
+  text->data = NULL;
+  return 1;
+}
