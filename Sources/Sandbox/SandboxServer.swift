@@ -58,6 +58,7 @@ public final class SandboxServer: Sendable {
             configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: smaller and faster than pretty
             middlewares: [
                 ErrorStage(), VersionStage(), BodyStage(), FaultStage(injector: injector), AuthStage(tokens: tokens, limits: limits),
+                ReadCacheStage(store: store),
             ])
         var quiet = Logger(label: "procsh.sandbox.http")
         quiet.logLevel = .critical

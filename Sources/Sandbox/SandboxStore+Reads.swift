@@ -6,7 +6,7 @@ import ProcessesAPI
 extension SandboxStore {
     /// A process run with its whole tree.
     public func processRun(id: String) throws(SandboxError) -> Components.Schemas.ProcessRun {
-        try withState { (state: inout State) throws(SandboxError) -> Components.Schemas.ProcessRun in
+        try read { (state: State) throws(SandboxError) -> Components.Schemas.ProcessRun in
             guard let run = state.runs[id] else {
                 throw .notFound("Could not find process run id \(id)", target: "processRunId")
             }
