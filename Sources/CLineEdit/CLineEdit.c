@@ -36,11 +36,13 @@ static void on_sigint(int sig) {
   interrupted = 1;
 }
 
-/* libedit reads characters here: a Ctrl-C ends the line as if at end of input. */
+/* libedit reads characters here: a Ctrl-C ends the line as if at end of input
+** (also when it came while libedit was busy between reads). */
 static int read_char(FILE *f) {
   unsigned char c;
   (void)f;
   for (;;) {
+    if (interrupted) return EOF;
     ssize_t n = read(STDIN_FILENO, &c, 1);
     if (n == 1) return c;
     if (n < 0 && errno == EINTR) {

@@ -37,6 +37,9 @@ def finish(child):
         if child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=2) == 0:
             break
     child.close()
+    if child.exitstatus != 0:
+        print("procsh ended with status %s, signal %s; last output: %r"
+              % (child.exitstatus, child.signalstatus, child.before[-300:] if child.before else ""))
     return child.exitstatus
 
 
@@ -166,7 +169,8 @@ def test_progress_of_a_long_create_on_a_terminal():
     child.expect("> ")
     child.send("=#jobruns.create('demo-run', jobs, { batchSize = 50 })\r")
     child.expect("creating job runs: 250/300")
-    child.expect("300")
+    child.expect("300\r\n")  # the result (the progress's "/300" is followed by more progress, not a newline)
+    child.expect("> ")
     assert finish(child) == 0
 
 
