@@ -26,12 +26,7 @@ import time
 def peak_rss(argv, runs=5):
     """Median peak RSS (KiB) of argv, read by GNU time. (A child spawned from
     Python would report Python's own high-water mark from before its exec.)"""
-    samples = []
-    for _ in range(runs):
-        out = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True, check=True)
-        samples.append(int(out.stderr.strip().splitlines()[-1]))
-    return int(statistics.median(samples))
+    return int(statistics.median(timed(argv)[2] for _ in range(runs)))
 
 
 def run_once(argv):

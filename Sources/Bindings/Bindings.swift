@@ -13,15 +13,13 @@ public enum Bindings {
 
     /// Where a run of procsh connects, and how it reports.
     public struct Settings {
+        /// The API, and the logger `log.*` writes to (messages below its level are dropped).
         public var session: APISession
-        /// Messages of `log.*` below this level are dropped.
-        public var logger: Logger
         /// The sandbox procsh runs in-process (`--sandbox`), if any.
         public var sandbox: (any SandboxControl)?
 
-        public init(session: APISession, logger: Logger, sandbox: (any SandboxControl)? = nil) {
+        public init(session: APISession, sandbox: (any SandboxControl)? = nil) {
             self.session = session
-            self.logger = logger
             self.sandbox = sandbox
         }
     }
@@ -44,7 +42,7 @@ public enum Bindings {
         try module("processruns") { () throws(LuaError) in try ProcessRunsModule.push(onto: stack, session: settings.session) }
         try module("processes") { ProcessesModule.push(onto: stack, session: settings.session) }
         try module("json") { JSONModule.push(onto: stack) }
-        try module("log") { () throws(LuaError) in try LogModule.push(onto: stack, logger: settings.logger) }
+        try module("log") { () throws(LuaError) in try LogModule.push(onto: stack, logger: settings.session.logger) }
 
         stack.push(version)
         stack.rawSet(procsh, key: "version")
@@ -81,8 +79,10 @@ public enum Bindings {
         // procsh.inspect and procsh.help, in Lua.
         // procsh.inspect and procsh.help are Lua, compiled on first use: most
         // runs never call them, and every run would pay for compiling them.
+        stack.pushValue(at: procsh)
+        stack.rawSet(luash_registryindex(), key: moduleKey)
         for (name, source) in [("inspect", Inspect.source), ("help", Help.source)] {
-            pushLazyFunction(name, source: source, procsh: procsh, onto: stack)
+            pushLazyFunction(name, source: source, onto: stack)
             stack.rawSet(procsh, key: name)
         }
         stack.rawGet(procsh, key: "help")
@@ -104,9 +104,7 @@ public enum Bindings {
     /// Pushes a stand-in for `procsh[name]`, defined by the Lua chunk `source`:
     /// its first call runs the chunk (which sets `procsh[name]`; `help` also
     /// goes to the global) and then calls the real function.
-    static func pushLazyFunction(_ name: String, source: String, procsh: Int32, onto stack: LuaStack) {
-        stack.pushValue(at: procsh)
-        stack.rawSet(luash_registryindex(), key: moduleKey)
+    static func pushLazyFunction(_ name: String, source: String, onto stack: LuaStack) {
         stack.push(function: { s in
             let arguments = s.top
             s.rawGet(luash_registryindex(), key: moduleKey)

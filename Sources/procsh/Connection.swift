@@ -39,7 +39,7 @@ enum Connection {
         configuration.requestTimeout = settings.requestTimeout.value
         let session = APISession(configuration: configuration, dryRun: options.dryRun, logger: logger)
         session.showsProgress = isatty(2) != 0 && !options.quiet
-        return Bindings.Settings(session: session, logger: logger, sandbox: sandbox)
+        return Bindings.Settings(session: session, sandbox: sandbox)
     }
 }
 

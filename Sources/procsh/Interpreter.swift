@@ -143,7 +143,7 @@ final class Interpreter {
             return false
         }
         if let seconds = options.timeout {
-            luash_deadline_arm(stack.L, seconds, "timeout: the run took longer than --timeout \(RunLock.formatSeconds(seconds))")
+            luash_deadline_arm(stack.L, seconds, "timeout: the run took longer than --timeout \(Seconds.text(seconds))")
         }
         if let bytes = options.memoryLimit {
             state.memoryLimit = bytes

@@ -27,7 +27,7 @@ enum RunLock {
             }
             if waited >= wait {
                 let holder = readHolder(fd).map { " (pid \($0))" } ?? ""
-                let how = wait > 0 ? "still held after waiting \(formatSeconds(wait))" : "held by another run"
+                let how = wait > 0 ? "still held after waiting \(Seconds.text(wait))" : "held by another run"
                 throw Failure(
                     message: "--lock \(path): \(how)\(holder); not running. (--lock-wait SECONDS waits for it)",
                     status: ExitStatus.temporaryFailure)
@@ -47,9 +47,5 @@ enum RunLock {
         guard n > 0 else { return nil }
         let text = String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return Int(text) != nil ? text : nil
-    }
-
-    static func formatSeconds(_ s: Double) -> String {
-        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
     }
 }

@@ -130,3 +130,10 @@ enum Parse {
         return Int(mb * 1024 * 1024)
     }
 }
+
+/// A number of seconds as messages write it: `300 s`, `0.5 s`.
+enum Seconds {
+    static func text(_ s: Double) -> String {
+        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+    }
+}

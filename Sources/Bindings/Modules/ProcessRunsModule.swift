@@ -7,12 +7,7 @@ enum ProcessRunsModule {
     static func push(onto stack: LuaStack, session: APISession) throws(LuaError) {
         let module = ModuleTable(stack, name: "processruns", size: 6)
         module.add("get") { args in
-            let id = try args.id(1, name: "processRun", what: "a process run")
-            let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
-            let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
-            return try session.answer(
-                args,
-                .init(operationID: "getProcessRun", method: .get, path: ["processRuns", id], query: exclude.map { [("excludeGeneratedJobs", "\($0)")] } ?? []))
+            try session.get(args, "processRun", what: "a process run", operationID: "getProcessRun", collection: "processRuns")
         }
         // The tree walkers are plain Lua (TreeWalkers.swift), added to the table.
         try stack.load(TreeWalkers.source, name: "=processruns")
@@ -35,8 +30,15 @@ extension APISession {
         }
     }
 
-    /// Sends a read and pushes the answer as Lua tables (one result).
-    func answer(_ args: CallArguments, _ request: ProcessesClient.JSONRequest) throws(ScriptError) -> Int32 {
+    /// `module.get(id [, { excludeGeneratedJobs = bool }])`: reads
+    /// `/collection/id` and pushes the answer as Lua tables (one result).
+    func get(
+        _ args: CallArguments, _ argument: String, what: String, operationID: String, collection: String
+    ) throws(ScriptError) -> Int32 {
+        let id = try args.id(1, name: argument, what: what)
+        let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
+        let query = try args.bool(opts, "excludeGeneratedJobs", in: "opts").map { [(name: "excludeGeneratedJobs", value: "\($0)")] } ?? []
+        let request = ProcessesClient.JSONRequest(operationID: operationID, method: .get, path: [collection, id], query: query)
         let answer = try call { () throws(ProcessesAPIError) in
             try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
         }

@@ -8,12 +8,7 @@ enum ProcessesModule {
         let module = ModuleTable(stack, name: "processes", size: 4)
         module.add("list") { args in try list(args, session: session) }
         module.add("get") { args in
-            let id = try args.id(1, name: "process", what: "a process")
-            let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
-            let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
-            return try session.answer(
-                args,
-                .init(operationID: "getProcess", method: .get, path: ["processes", id], query: exclude.map { [("excludeGeneratedJobs", "\($0)")] } ?? []))
+            try session.get(args, "process", what: "a process", operationID: "getProcess", collection: "processes")
         }
         module.add("create") { args in
             guard args.stack.type(at: 1) == .table else {

@@ -175,7 +175,7 @@ enum ConfigCommand {
         rows.append(("scope", s.scope.map { "\($0.value) (\($0.source))" } ?? "the client's own"))
         rows.append(("log level", "\(StandardErrorLogHandler.name(s.logLevel.value)) (\(s.logLevel.source))"))
         rows.append(("log format", "\(s.logFormat.value.rawValue) (\(s.logFormat.source))"))
-        rows.append(("request timeout", "\(RunLock.formatSeconds(s.requestTimeout.value)) (\(s.requestTimeout.source))"))
+        rows.append(("request timeout", "\(Seconds.text(s.requestTimeout.value)) (\(s.requestTimeout.source))"))
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n") + "\n"
     }
