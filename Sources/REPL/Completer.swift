@@ -65,30 +65,23 @@ public final class Completer {
                 return true
             }
             stack.pop()
-            guard let next = indexTable(ofTableAt: -1) else { break }
-            next()
+            guard pushIndexTable(ofTableAt: -1) else { break }
             stack.remove(at: -2)
         }
         stack.pop()
         return false
     }
 
-    /// If the table at `index` has a metatable whose `__index` is a table,
-    /// a function that pushes it.
-    func indexTable(ofTableAt index: Int32) -> (() -> Void)? {
-        let absolute = stack.absoluteIndex(index)
-        guard stack.getMetatable(absolute) else { return nil }
-        defer { stack.pop() }
-        guard stack.rawGet(-1, key: "__index") == .table else {
-            stack.pop()
-            return nil
+    /// Pushes the `__index` table of the table at `index`, when its metatable
+    /// has one; false (nothing pushed) otherwise.
+    func pushIndexTable(ofTableAt index: Int32) -> Bool {
+        guard stack.getMetatable(index) else { return false }
+        if stack.rawGet(-1, key: "__index") == .table {
+            stack.remove(at: -2)  // the metatable
+            return true
         }
-        stack.pop()
-        return { [stack] in
-            _ = stack.getMetatable(absolute)
-            _ = stack.rawGet(-1, key: "__index")
-            stack.remove(at: -2)
-        }
+        stack.pop(2)
+        return false
     }
 
     /// The identifier keys of the table at `index` and of its `__index` tables.
@@ -105,8 +98,7 @@ public final class Completer {
                 }
                 stack.pop()
             }
-            guard let next = indexTable(ofTableAt: -1) else { break }
-            next()
+            guard pushIndexTable(ofTableAt: -1) else { break }
             stack.remove(at: -2)
         }
         stack.pop()

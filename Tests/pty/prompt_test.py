@@ -67,6 +67,13 @@ def test_completion_of_fields_and_globals():
     child.expect("per")
     child.send("()\r")
     child.expect('"X"')
+    child.expect("> ")
+    child.send("t = setmetatable({}, { __index = { alpha = 1 } })\r")  # fields through __index
+    child.expect("> ")
+    child.send("=t.al\t")
+    child.expect("pha")
+    child.send("\r")
+    child.expect("\r\n1\r\n")
     assert finish(child) == 0
 
 
