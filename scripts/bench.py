@@ -255,16 +255,23 @@ def main():
     parser.add_argument("--procsh", required=True, help="the procsh binary to measure")
     parser.add_argument("--sandbox-bench", required=True, help="the sandbox-bench helper binary")
     parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run for CI")
+    sections = ["startup", "task", "json", "sandbox", "scaling"]
+    parser.add_argument("--only", action="append", choices=sections, metavar="SECTION",
+                        help=f"run only this comparison (repeatable): {', '.join(sections)}")
     args = parser.parse_args()
-    startup(os.path.abspath(args.procsh), 20 if args.quick else 300)
-    print()
-    standard_task(os.path.abspath(args.procsh), 1 if args.quick else 5)
-    print()
-    json_bridge(os.path.abspath(args.procsh), 2 if args.quick else 10)
-    print()
-    sandbox(os.path.abspath(args.procsh), os.path.abspath(args.sandbox_bench), 2 if args.quick else 5, 1 if args.quick else 3)
-    print()
-    scaling(os.path.abspath(args.sandbox_bench))
+    procsh, bench, quick = os.path.abspath(args.procsh), os.path.abspath(args.sandbox_bench), args.quick
+    runs = {
+        "startup": lambda: startup(procsh, 20 if quick else 300),
+        "task": lambda: standard_task(procsh, 1 if quick else 5),
+        "json": lambda: json_bridge(procsh, 2 if quick else 10),
+        "sandbox": lambda: sandbox(procsh, bench, 2 if quick else 5, 1 if quick else 3),
+        "scaling": lambda: scaling(bench),
+    }
+    chosen = [s for s in sections if not args.only or s in args.only]
+    for i, section in enumerate(chosen):
+        if i:
+            print()
+        runs[section]()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ public final class SandboxServer: Sendable {
         public var rateLimit = 1000
         /// Log a line per request (info level of `logger`).
         public var logger = Logger(label: "procsh.sandbox", factory: { _ in SwiftLogNoOpLogHandler() })
+        /// The read cache of getProcessRun and createJobRuns' own JSON reading
+        /// and writing. Off, every request goes through the generated server,
+        /// the reference the fast paths are tested against.
+        public var fastPaths = true
 
         public init() {}
     }
@@ -48,6 +52,8 @@ public final class SandboxServer: Sendable {
         set { injector.plan = newValue }
     }
 
+    static let jsonEncodingOptions: JSONEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
+
     /// The Hummingbird application; `onRunning` receives the bound port.
     func application(onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
         let router = Router()
@@ -55,11 +61,11 @@ public final class SandboxServer: Sendable {
         addAdminRoutes(to: router)
         try SandboxAPI(store: store, tokens: tokens).registerHandlers(
             on: router,
-            configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: smaller and faster than pretty
+            // Compact (smaller and faster than pretty), and written as procsh's JSON writer writes.
+            configuration: .init(jsonEncodingOptions: Self.jsonEncodingOptions),
             middlewares: [
                 ErrorStage(), VersionStage(), BodyStage(), FaultStage(injector: injector), AuthStage(tokens: tokens, limits: limits),
-                ReadCacheStage(store: store),
-            ])
+            ] + (options.fastPaths ? [ReadCacheStage(store: store), CreateJobRunsStage(store: store)] : []))
         var quiet = Logger(label: "procsh.sandbox.http")
         quiet.logLevel = .critical
         return Application(

@@ -148,7 +148,7 @@ extension SandboxStore {
     }
 
     static func checkTitle(_ title: String, _ target: String) throws(SandboxError) {
-        if title.trimmingCharacters(in: .whitespaces).isEmpty {
+        if title.isBlank {
             throw .invalid("invalidArgument", "title must not be empty", target: target)
         }
     }

@@ -167,7 +167,7 @@ struct AuthStage: ServerMiddleware {
         if operationID == Self.tokenOperation {
             var caller = Caller()
             if authorization.lowercased().hasPrefix("basic ") {
-                guard let decoded = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+                guard let decoded = Data(base64Encoded: String(authorization.dropFirst(6).trimmingOptionalWhitespace)),
                     let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
                 else {
                     throw SandboxError.oauth(401, "invalid_client", "Client authentication failed: malformed Basic credentials")
@@ -178,7 +178,7 @@ struct AuthStage: ServerMiddleware {
             return try await Caller.$current.withValue(caller) { try await next(request, body, metadata) }
         }
         guard authorization.lowercased().hasPrefix("bearer "),
-            let grant = tokens.grant(for: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            let grant = tokens.grant(for: String(authorization.dropFirst(7).trimmingOptionalWhitespace))
         else {
             throw SandboxError.unauthorized
         }

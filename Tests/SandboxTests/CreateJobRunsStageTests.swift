@@ -1,0 +1,122 @@
+import Foundation
+import JSON
+import Testing
+import TestSupport
+
+@testable import Sandbox
+
+/// createJobRuns' own reader and writer (`CreateJobRunsStage`) answer exactly
+/// as the generated server does: the same requests go to a sandbox with the
+/// fast paths and to one without, and every answer must be the same bytes.
+@Suite("createJobRuns fast path")
+struct CreateJobRunsStageTests {
+    static let valid: [(query: String, body: String)] = [
+        ("?parentGroupId=group-review", sendTaskJSON()),
+        ("?relativeSiblingId=job-7&before=false", seedBody),
+        ("?relativeSiblingId=job-7&before=true", sendTaskJSON(#""assignee":{"id":"user123","type":"user"},"title":"a/b \"q\" \\ é 😀 \u0001\t","dueDate":"2024-02-29","document":"doc456""#)),
+        ("", sendTaskJSON(#""assignee":{"id":"user123","type":"user"},"title":"T","approver":{"id":"manager456","type":"user"}"#)),
+        ("?parentGroupId=group-review&relativeSiblingId=job-11", #"[{"action":"sendTask","arguments":{"sendTaskArgs":{"title":"no trigger","assignee":{"type":"user","id":"user123"}},"type":"sendTask"}}]"#),
+        ("?before=false&relativeSiblingId=job-1", "[" + Array(repeating: String(sendTaskJSON().dropFirst().dropLast()), count: 25).joined(separator: ",") + "]"),
+    ]
+
+    @Test("the stage reads the plain requests itself", arguments: valid.indices)
+    func takesPlainRequests(index: Int) throws {
+        let (query, body) = Self.valid[index]
+        let call = try #require(CreateJobRunsStage.call(path: "/processRuns/demo-run/jobRuns" + query, body: Array(body.utf8)))
+        #expect(call.runID == "demo-run")
+        #expect(!call.jobs.isEmpty)
+    }
+
+    @Test("anything irregular is left to the generated server")
+    func leavesTheRestAlone() {
+        let path = "/processRuns/demo-run/jobRuns"
+        let body = Array(sendTaskJSON().utf8)
+        for other in [
+            "/processRuns/demo%2Drun/jobRuns", path + "?before=maybe", path + "?before=true&before=false",
+            path + "?relativeSiblingId=job%2D7", path + "?unknown=1", path + "?parentGroupId", "/processRuns//jobRuns",
+        ] {
+            #expect(CreateJobRunsStage.call(path: other, body: body) == nil, "\(other)")
+        }
+        for other in [
+            "[]", "{}", "[1]", "[null]", "nope", sendTaskJSON(extra: #","more":1"#),
+            sendTaskJSON(#""assignee":{"id":"user123","type":"user"},"title":null"#),
+            sendTaskJSON(#""assignee":{"id":"user123","type":"robot"},"title":"T""#),
+            sendTaskJSON(#""assignee":{"id":"user123","type":"user"},"title":"T","dueDate":5"#),
+            #"[{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"u","type":"user"},"title":"T"}},"triggerType":null}]"#,
+        ] {
+            #expect(CreateJobRunsStage.call(path: path, body: Array(other.utf8)) == nil, "\(other)")
+        }
+    }
+
+    @Test("both paths give the same answers, byte for byte, to valid and broken requests")
+    func sameAnswers() async throws {
+        let fast = try await Fixture.start()
+        let reference = try await Fixture.start { $0.fastPaths = false }
+        defer { Task { await fast.stop(); await reference.stop() } }
+        let (fastToken, referenceToken) = (try await fast.token(), try await reference.token())
+
+        var requests = Self.valid.map { ($0.query, $0.body, "application/json") }
+        var random = RandomJSON(seed: 7)
+        for _ in 0..<300 {
+            let (query, body) = Self.valid[random.below(Self.valid.count)]
+            requests.append((Self.mutate(query: query, &random), Self.mutate(body, &random), "application/json"))
+        }
+        requests += [
+            ("?parentGroupId=group-certification", sendTaskJSON(), "application/json"),  // 409: read-only
+            ("?relativeSiblingId=nope", sendTaskJSON(), "application/json"),  // 404
+            ("", sendTaskJSON(), "application/json; charset=utf-8"),
+            ("", sendTaskJSON(), "text/plain"),
+        ]
+        var compared = 0
+        for (query, body, contentType) in requests {
+            let a = try await fast.raw("POST", "/processRuns/demo-run/jobRuns" + query, body: body, contentType: contentType, bearer: fastToken)
+            let b = try await reference.raw("POST", "/processRuns/demo-run/jobRuns" + query, body: body, contentType: contentType, bearer: referenceToken)
+            #expect(a.status == b.status && a.text == b.text, "\(query) \(body)\nfast: \(a.status) \(a.text)\nreference: \(b.status) \(b.text)")
+            #expect(a.headers["Content-Type"] == b.headers["Content-Type"])
+            compared += 1
+        }
+        #expect(compared == requests.count)
+        // Both sandboxes hold the same runs afterwards.
+        let runs = (fast.store.export(), reference.store.export())
+        #expect(runs.0 == runs.1)
+    }
+
+    /// A valid body with one thing changed: a member dropped, renamed, nulled or retyped, a value altered.
+    static func mutate(_ body: String, _ random: inout RandomJSON) -> String {
+        guard var value = try? JSONValue(parsing: body) else { return body }
+        if random.below(5) == 0 { return String(body.prefix(random.below(body.count))) }  // truncated
+        func change(_ v: inout JSONValue) {
+            switch v {
+            case .array(var items) where !items.isEmpty:
+                let i = random.below(items.count)
+                if random.below(4) == 0 { items.remove(at: i) } else { change(&items[i]) }
+                v = .array(items)
+            case .object(var members) where !members.isEmpty:
+                let key = members.keys.sorted()[random.below(members.count)]
+                switch random.below(6) {
+                case 0: members[key] = nil
+                case 1: members[key + "x"] = members[key]; members[key] = nil
+                case 2: members[key] = .null
+                case 3: members[key] = random.value(depth: 1)
+                default: change(&members[key]!)
+                }
+                v = .object(members)
+            case .string(let s):
+                v = [.string(""), .string(s + "é/"), .string("2024-02-30"), .string("group"), .integer(1)][random.below(5)]
+            default:
+                v = random.value(depth: 1)
+            }
+        }
+        change(&value)
+        return value.encoded()
+    }
+
+    static func mutate(query: String, _ random: inout RandomJSON) -> String {
+        switch random.below(6) {
+        case 0: return query + (query.isEmpty ? "?" : "&") + "before=true"
+        case 1: return "?relativeSiblingId=job-11"
+        case 2: return query.replacingOccurrences(of: "job-7", with: "job%2D7")
+        default: return query
+        }
+    }
+}
