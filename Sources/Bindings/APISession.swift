@@ -43,7 +43,9 @@ public final class APISession {
         _ operation: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T
     ) throws(ProcessesAPIError) -> T {
         let client = try client()
-        return try Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await operation(client) }, stopped: Self.stopped)
+        return try Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await operation(client) }) { interruption in
+            Self.stopped(interruption, during: client.requestInFlight)
+        }
     }
 
     /// Runs a change: sent for real, or in a dry run printed and answered by
@@ -54,7 +56,9 @@ public final class APISession {
     ) throws(ProcessesAPIError) -> T {
         guard dryRun else { return try read(operation) }
         let (client, recorder) = try recorder()
-        _ = try? Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await operation(client) }, stopped: Self.stopped)
+        _ = try? Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await operation(client) }) { interruption in
+            Self.stopped(interruption, during: nil)
+        }
         for request in recorder.take() {
             printRequest(Self.text(of: request))
         }
@@ -71,13 +75,14 @@ public final class APISession {
 
     /// The error of a call that Ctrl-C or the run's deadline stopped. Its
     /// outcome is unknown: the request may have reached the server.
-    static func stopped(_ interruption: Blocking.Interruption) -> ProcessesAPIError {
+    static func stopped(_ interruption: Blocking.Interruption, during request: ProcessesAPIError.Request?) -> ProcessesAPIError {
         switch interruption {
         case .signal:
-            return ProcessesAPIError(kind: .usage, code: "interrupted", message: "interrupted while waiting for the API")
+            return ProcessesAPIError(kind: .usage, code: "interrupted", message: "interrupted while waiting for the API", request: request)
         case .deadline:
             return ProcessesAPIError(
-                kind: .timeout, code: "runTimeout", message: "the run's time limit (--timeout) passed while waiting for the API")
+                kind: .timeout, code: "runTimeout", message: "the run's time limit (--timeout) passed while waiting for the API",
+                request: request)
         }
     }
 
@@ -100,6 +105,6 @@ public final class APISession {
     public func shutdown() {
         guard let client = realClient else { return }
         realClient = nil
-        _ = try? Blocking.wait({ () async throws(ProcessesAPIError) in try? await client.shutdown() }, stopped: Self.stopped)
+        _ = try? Blocking.wait({ () async throws(ProcessesAPIError) in try? await client.shutdown() }) { Self.stopped($0, during: nil) }
     }
 }

@@ -5,24 +5,53 @@ import OpenAPIRuntime
 /// Reads whole bodies into memory, next to the transport: the request body so
 /// it can be sent again, the response body so it can be read twice (decoded,
 /// and quoted in an error) and so an endless or oversized answer is cut off.
+///
+/// The request timeout covers the whole exchange, from sending to the last
+/// byte of the answer: the transport's own deadline ends when the headers
+/// arrive, and its read timeout only notices silence, so a server trickling a
+/// body that never ends would otherwise hold the call forever.
 struct BufferingMiddleware: ClientMiddleware {
     let maximumResponseBytes: Int
+    /// Seconds for the whole exchange (``ClientConfiguration/requestTimeout``).
+    let requestTimeout: Double
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        let started = ContinuousClock.now
         let (response, responseBody) = try await next(request, body, baseURL)
         guard let responseBody else { return (response, nil) }
+        let left = Duration.seconds(requestTimeout) - (ContinuousClock.now - started)
+        let (status, limit, timeout) = (response.status.code, maximumResponseBytes, requestTimeout)
+        let bytes = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask { try await Self.read(responseBody, status: status, limit: limit) }
+            group.addTask {
+                try await Task.sleep(for: left)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard case .some(.some(let bytes)) = try await group.next() else {
+                throw TransportFailure.timedOut(
+                    "the answer (HTTP \(status)) was still arriving when the request timeout of \(RetryMiddleware.seconds(timeout)) passed")
+            }
+            return bytes
+        }
+        return (response, HTTPBody(bytes))
+    }
+
+    static func read(_ body: HTTPBody, status: Int, limit: Int) async throws -> [UInt8] {
         var bytes: [UInt8] = []
-        for try await chunk in responseBody {
-            guard bytes.count + chunk.count <= maximumResponseBytes else {
-                throw TransportFailure.outcomeUnknown(
-                    "the answer (HTTP \(response.status.code)) is larger than \(maximumResponseBytes) bytes; it was not read")
+        for try await chunk in body {
+            guard bytes.count + chunk.count <= limit else {
+                // Asking again would bring the same answer: not retried, whatever the method.
+                throw ProcessesAPIError(
+                    kind: .transport, status: status, code: "invalidResponse",
+                    message: "the answer is larger than \(limit) bytes; it was not read", retryable: false)
             }
             bytes += chunk
         }
-        return (response, HTTPBody(bytes))
+        return bytes
     }
 }
 

@@ -7,9 +7,17 @@ import JSON
 enum ErrorDecoder {
     static func error(
         status: Int, body: [UInt8], operationID: String, request: ProcessesAPIError.Request,
-        retryAfter: Double?, retryable: Bool, attempts: Int, hint: String?
+        retryAfter: Double?, retryable: Bool, attempts: Int, hint: String?, location: String? = nil
     ) -> ProcessesAPIError {
         let isToken = operationID == AuthMiddleware.tokenOperation
+        if (300..<400).contains(status) {
+            // Redirects are never followed: credentials go to the configured API only.
+            return ProcessesAPIError(
+                kind: .transport, status: status, code: "redirect",
+                message: "the API answered HTTP \(status), a redirect to \(location.map { "'\($0)'" } ?? "nowhere (no Location)"); it was not followed, so credentials stay with the configured API",
+                retryable: false, request: request, attempts: attempts,
+                hint: "check the base URL (--base-url, --region): it should be the API's own address")
+        }
         var error = ProcessesAPIError(
             kind: isToken || status == 401 || status == 403 ? .auth : .api,
             status: status,
@@ -44,6 +52,11 @@ enum ErrorDecoder {
     static func describe(_ body: [UInt8]) -> String {
         if body.isEmpty { return "an empty body" }
         return "a body that is not an error document: \(quote(body))"
+    }
+
+    /// "an empty body", or "the body: <first bytes>".
+    static func describeAnswer(_ body: [UInt8]) -> String {
+        body.isEmpty ? "an empty body" : "the body: \(quote(body))"
     }
 
     /// The first 200 bytes as printable text, marked when cut.

@@ -48,6 +48,7 @@ extension ProcessesClient {
     /// Sends `request` and returns the answer's JSON; every failure is a ``ProcessesAPIError``.
     public func send(json request: JSONRequest) async throws(ProcessesAPIError) -> JSONValue {
         let summary = ProcessesAPIError.Request(method: request.method.rawValue, path: "/" + request.path.joined(separator: "/"))
+        let safe = RetryMiddleware.isSafeToRepeat(method: request.method.rawValue, operationID: request.operationID)
         var head = HTTPRequest(method: request.method, scheme: nil, authority: nil, path: request.target)
         head.headerFields[HTTPField.Name("X-Version")!] = APIVersion.current
         head.headerFields[.accept] = "application/json"
@@ -62,17 +63,27 @@ extension ProcessesClient {
         do {
             answer = try await chain(operationID: request.operationID)(head, body, configuration.baseURL)
         } catch {
-            throw Self.translate(error, request: summary)
+            throw Self.translate(error, request: summary, safeToRepeat: safe)
         }
         var bytes: [UInt8] = []
         do {
             if let responseBody = answer.1 { bytes = try await [UInt8](collecting: responseBody, upTo: .max) }
-            return try JSONValue(parsing: bytes)
+            let value = try JSONValue(parsing: bytes)
+            if let problem = ResponseShape.answer(of: request.operationID)?.mismatch(in: value) {
+                throw ProcessesAPIError(
+                    kind: .transport, status: Int(answer.0.status.code), code: "invalidResponse",
+                    message: "the answer is not what the API documents: \(problem)", retryable: safe, request: summary,
+                    hint: safe ? nil : ProcessesAPIError.unknownOutcomeHint)
+            }
+            return value
+        } catch let error as ProcessesAPIError {
+            throw error
         } catch {
+            let type = answer.0.headerFields[.contentType].map { "Content-Type \($0)" } ?? "no Content-Type"
             throw ProcessesAPIError(
                 kind: .transport, status: Int(answer.0.status.code), code: "invalidResponse",
-                message: "the answer is not JSON (\(error))", retryable: request.method == .get, request: summary,
-                hint: request.method == .get ? nil : ProcessesAPIError.unknownOutcomeHint)
+                message: "the answer is not JSON (\(error)); \(type), \(ErrorDecoder.describeAnswer(bytes))",
+                retryable: safe, request: summary, hint: safe ? nil : ProcessesAPIError.unknownOutcomeHint)
         }
     }
 

@@ -23,6 +23,11 @@ public final class ProcessesClient: Sendable {
     let middlewares: [any ClientMiddleware]
     let transport: any ClientTransport
     let tokens: TokenProvider
+    let inFlight = RequestsInFlight()
+
+    /// The request this client is waiting on now (the innermost: an API call
+    /// waiting for its token shows the token request), if any.
+    public var requestInFlight: ProcessesAPIError.Request? { inFlight.innermost }
     /// The HTTP client this object created (and must shut down), if any.
     private let ownedHTTPClient: HTTPClient?
 
@@ -61,14 +66,16 @@ public final class ProcessesClient: Sendable {
             return try await client.fetchToken()
         }
         self.tokens = tokens
-        var middlewares: [any ClientMiddleware] = [RetryMiddleware(policy: configuration.retry, clock: clock, logger: logger)]
+        var middlewares: [any ClientMiddleware] = [
+            RetryMiddleware(policy: configuration.retry, clock: clock, logger: logger, inFlight: inFlight)
+        ]
         if let limit = configuration.rateLimit {
             middlewares.append(RateLimitMiddleware(limiter: RateLimiter(limit, clock: clock)))
         }
         middlewares += [
             AuthMiddleware(credentials: configuration.credentials, tokens: tokens),
             HeadersMiddleware(userAgent: configuration.userAgent),
-            BufferingMiddleware(maximumResponseBytes: configuration.maximumResponseBytes),
+            BufferingMiddleware(maximumResponseBytes: configuration.maximumResponseBytes, requestTimeout: configuration.requestTimeout),
         ]
         self.middlewares = middlewares
         self.transport = chosenTransport
@@ -205,7 +212,7 @@ public final class ProcessesClient: Sendable {
     /// Fetches an access token with the client credentials.
     func fetchToken() async throws -> (token: String, expiresIn: Double?) {
         let scope = configuration.credentials?.scope
-        let answer = try await call("POST", "/oauth2/token") {
+        let answer = try await call("POST", "/oauth2/token", safeToRepeat: true) {
             try await api.requestToken(
                 headers: .init(xVersion: .v2026_04_01_processes_preview),
                 body: .urlEncodedForm(.init(grantType: .clientCredentials, scope: scope))
@@ -216,16 +223,18 @@ public final class ProcessesClient: Sendable {
 
     /// Runs one generated-client call and turns whatever it throws into a
     /// ``ProcessesAPIError`` for `method path`.
-    func call<T>(_ method: String, _ path: String, _ body: () async throws -> T) async throws(ProcessesAPIError) -> T {
+    func call<T>(
+        _ method: String, _ path: String, safeToRepeat: Bool? = nil, _ body: () async throws -> T
+    ) async throws(ProcessesAPIError) -> T {
         do {
             return try await body()
         } catch {
-            throw Self.translate(error, request: .init(method: method, path: path))
+            throw Self.translate(error, request: .init(method: method, path: path), safeToRepeat: safeToRepeat ?? (method == "GET"))
         }
     }
 
     /// The ``ProcessesAPIError`` for an error out of the generated client.
-    static func translate(_ error: any Error, request: ProcessesAPIError.Request) -> ProcessesAPIError {
+    static func translate(_ error: any Error, request: ProcessesAPIError.Request, safeToRepeat: Bool) -> ProcessesAPIError {
         let inner = unwrapClientError(error)
         if let inner = inner as? ProcessesAPIError { return inner }
         guard let clientError = error as? ClientError else {
@@ -239,8 +248,8 @@ public final class ProcessesClient: Sendable {
         return ProcessesAPIError(
             kind: .transport, status: status, code: "invalidResponse",
             message: "the answer could not be read (\(describe(inner)))",
-            retryable: request.method == "GET", request: request,
-            hint: request.method == "GET" ? nil : RetryMiddleware.unknownOutcomeHint)
+            retryable: safeToRepeat, request: request,
+            hint: safeToRepeat ? nil : RetryMiddleware.unknownOutcomeHint)
     }
 
     private static func describe(_ error: any Error) -> String {

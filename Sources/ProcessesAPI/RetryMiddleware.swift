@@ -18,6 +18,7 @@ struct RetryMiddleware: ClientMiddleware {
     let policy: RetryPolicy
     let clock: ClientClock
     let logger: Logger
+    var inFlight: RequestsInFlight? = nil
 
     /// Statuses that mean the server did not act on the request.
     static let notProcessed: Set<Int> = [429, 503]
@@ -31,7 +32,9 @@ struct RetryMiddleware: ClientMiddleware {
         let body = try await replayable(body)
         let summary = ProcessesAPIError.Request(
             method: request.method.rawValue, path: String((request.path ?? "/").prefix { $0 != "?" }))
-        let isRead = request.method == .get || request.method == .head
+        let isRead = Self.isSafeToRepeat(method: request.method.rawValue, operationID: operationID)
+        inFlight?.enter(summary)
+        defer { inFlight?.leave(summary) }
         var attempt = 0
         while true {
             attempt += 1
@@ -93,7 +96,7 @@ struct RetryMiddleware: ClientMiddleware {
             }
             throw ErrorDecoder.error(
                 status: status, body: bytes, operationID: operationID, request: summary, retryAfter: retryAfter,
-                retryable: retryableStatus, attempts: attempt, hint: hint)
+                retryable: retryableStatus, attempts: attempt, hint: hint, location: response.headerFields[.location])
         }
     }
 
@@ -137,7 +140,17 @@ extension RetryMiddleware {
         logger.debug("\(request.method) \(request.path) -> \(outcome) in \(milliseconds) ms (attempt \(attempt))\(decision.map { "; \($0)" } ?? "")", metadata: metadata)
     }
 
-    private func seconds(_ s: Double) -> String {
+    /// "0.50 s", "12 s": waits and timeouts in messages.
+    static func seconds(_ s: Double) -> String {
         s < 10 ? String(format: "%.2f s", s) : String(format: "%.0f s", s)
+    }
+
+    private func seconds(_ s: Double) -> String { Self.seconds(s) }
+
+    /// Whether sending the request again can change nothing: reads, and the
+    /// token request (a second token replaces nothing). Only these are sent
+    /// again when their outcome is unknown.
+    static func isSafeToRepeat(method: String, operationID: String) -> Bool {
+        method == "GET" || method == "HEAD" || operationID == AuthMiddleware.tokenOperation
     }
 }

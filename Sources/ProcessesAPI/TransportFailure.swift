@@ -52,7 +52,7 @@ public enum TransportFailure: Error, Sendable, CustomStringConvertible {
             return .notSent("could not connect: \(String(cString: strerror(error.errnoCode)).lowercased())")
         }
         if let error = error as? IOError, [ECONNRESET, EPIPE].contains(error.errnoCode) {
-            return .outcomeUnknown("the connection was reset (\(error))")
+            return .outcomeUnknown("the connection was reset: \(String(cString: strerror(error.errnoCode)).lowercased())")
         }
         return .outcomeUnknown("the request failed (\(error))")
     }

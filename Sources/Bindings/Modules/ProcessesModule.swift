@@ -90,12 +90,13 @@ enum ProcessesModule {
                 if let iterator { return iterator }
                 return try session.client().processes(filter: filter, orderBy: orderBy, pageSize: pageSize).makeAsyncIterator()
             }
+            let client = try session.call { () throws(ProcessesAPIError) in try session.client() }
             let (process, advanced) = try session.call { () throws(ProcessesAPIError) in
                 try Blocking.wait({ () async throws(ProcessesAPIError) in
                     var iterator = current
                     let process = try await iterator.next()
                     return (process, iterator)
-                }, stopped: APISession.stopped)
+                }) { APISession.stopped($0, during: client.requestInFlight) }
             }
             iterator = advanced
             return process.map(ModelCoding.json)
