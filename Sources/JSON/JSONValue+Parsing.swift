@@ -19,6 +19,11 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String { "line \(line), column \(column): \(reason)" }
+
+    /// Whether the text was refused for repeating a key (`rejectingDuplicateKeys`).
+    public var isDuplicateKey: Bool { reason.hasPrefix(Self.duplicateKeyReason) }
+
+    static let duplicateKeyReason = "the object ending here repeats the key"
 }
 
 extension JSONValue {
@@ -28,28 +33,38 @@ extension JSONValue {
     ///   `.integer`; any other number becomes `.double` (so `2.0` stays a double).
     /// - When an object repeats a key, the last member wins. Keys are Swift
     ///   strings, so keys that are canonically equivalent (`"é"` precomposed
-    ///   and decomposed) count as the same key.
+    ///   and decomposed) count as the same key. With `rejectingDuplicateKeys`,
+    ///   a repeated key is an error instead (readers disagree on which one
+    ///   wins, so a server should refuse it).
     /// - A byte order mark is rejected: RFC 8259 forbids writing one, and
     ///   accepting it would hide that the input is not plain JSON.
     /// - Containers nested more than `maximumDepth` deep are an error; the
     ///   parser does not recurse, so deep input cannot overflow the stack.
-    public init(parsing bytes: some Collection<UInt8>, maximumDepth: Int = 1000) throws(JSONParseError) {
-        let result =
-            bytes.withContiguousStorageIfAvailable { JSONValue.parse($0, maximumDepth: maximumDepth) }
-            ?? Array(bytes).withUnsafeBufferPointer { JSONValue.parse($0, maximumDepth: maximumDepth) }
+    public init(
+        parsing bytes: some Collection<UInt8>, maximumDepth: Int = 1000, rejectingDuplicateKeys: Bool = false
+    ) throws(JSONParseError) {
+        let parse = { (buffer: UnsafeBufferPointer<UInt8>) in
+            JSONValue.parse(buffer, maximumDepth: maximumDepth, rejectingDuplicateKeys: rejectingDuplicateKeys)
+        }
+        let result = bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
         self = try result.get()
     }
 
     /// Parses one JSON text from a string (see `init(parsing:maximumDepth:)` for bytes).
-    public init(parsing text: String, maximumDepth: Int = 1000) throws(JSONParseError) {
+    public init(parsing text: String, maximumDepth: Int = 1000, rejectingDuplicateKeys: Bool = false) throws(JSONParseError) {
         var text = text
-        let result = text.withUTF8 { JSONValue.parse($0, maximumDepth: maximumDepth) }
+        let result = text.withUTF8 {
+            JSONValue.parse($0, maximumDepth: maximumDepth, rejectingDuplicateKeys: rejectingDuplicateKeys)
+        }
         self = try result.get()
     }
 
     /// A `Result`, because the standard library's `with...` helpers only rethrow untyped errors.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) -> Result<JSONValue, JSONParseError> {
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int, rejectingDuplicateKeys: Bool = false
+    ) -> Result<JSONValue, JSONParseError> {
         var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
+        parser.rejectsDuplicateKeys = rejectingDuplicateKeys
         do {
             return .success(try parser.parseDocument())
         } catch {
@@ -107,6 +122,7 @@ private struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let end: Int
     let maximumDepth: Int
+    var rejectsDuplicateKeys = false
     var index = 0
     var values: [JSONValue] = []
     var keys: [String] = []
@@ -190,7 +206,7 @@ private struct JSONParser {
                     continue nextValue
                 }
                 containers.removeLast()
-                value = container.isObject ? closeObject(container) : closeArray(container)
+                value = container.isObject ? try closeObject(container) : closeArray(container)
             }
             return value
         }
@@ -233,12 +249,17 @@ private struct JSONParser {
         return .array(items)
     }
 
-    /// Builds the object; assigning in order makes the last of duplicate keys win.
-    mutating func closeObject(_ container: OpenContainer) -> JSONValue {
+    /// Builds the object (just after its `}`); assigning in order makes the
+    /// last of duplicate keys win, unless they are refused.
+    mutating func closeObject(_ container: OpenContainer) throws(JSONParseError) -> JSONValue {
         let count = values.count - container.firstValue
         var members = [String: JSONValue](minimumCapacity: count)
         for n in 0..<count {
-            members[keys[container.firstKey + n]] = values[container.firstValue + n]
+            let key = keys[container.firstKey + n]
+            if rejectsDuplicateKeys, members[key] != nil {
+                throw error("\(JSONParseError.duplicateKeyReason) \"\(key)\"", at: index - 1)
+            }
+            members[key] = values[container.firstValue + n]
         }
         values.removeLast(count)
         keys.removeLast(count)

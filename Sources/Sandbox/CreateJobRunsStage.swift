@@ -4,9 +4,9 @@ import JSON
 import OpenAPIRuntime
 import ProcessesAPI
 
-/// createJobRuns without Foundation's JSONDecoder and JSONEncoder: the body is
-/// read with procsh's JSON parser into the generated request models, the store
-/// does the work, and the answer is written with procsh's JSON writer.
+/// createJobRuns without Foundation's JSONDecoder and JSONEncoder: the body,
+/// as BodyStage parsed it, is read into the generated request models, the
+/// store does the work, and the answer is written with procsh's JSON writer.
 ///
 /// It takes only requests it can read exactly as the generated server would: a
 /// JSON array of jobs of the plain shape, a path and query with nothing to
@@ -24,9 +24,8 @@ struct CreateJobRunsStage: ServerMiddleware {
         guard operationID == Self.operationID, request.method == .post, let body,
             Self.isJSON(request.headerFields[.contentType])
         else { return try await next(request, body, metadata) }
-        let bytes = try await [UInt8](collecting: body, upTo: .max)  // BodyStage has bounded it
-        guard let call = Self.call(path: request.path ?? "", body: bytes) else {
-            return try await next(request, HTTPBody(bytes), metadata)
+        guard let document = ParsedBody.json, let call = Self.call(path: request.path ?? "", body: document) else {
+            return try await next(request, body, metadata)
         }
         let created = try store.createJobRuns(runID: call.runID, placement: call.placement, jobs: call.jobs)
         var response = HTTPResponse(status: .created)
@@ -41,10 +40,8 @@ struct CreateJobRunsStage: ServerMiddleware {
         var jobs: [Components.Schemas.JobRunCreate]
     }
 
-    static func call(path: String, body: [UInt8]) -> Call? {
-        guard let (runID, placement) = target(path), let document = try? JSONValue(parsing: body),
-            case .array(let items) = document, !items.isEmpty
-        else { return nil }
+    static func call(path: String, body: JSONValue) -> Call? {
+        guard let (runID, placement) = target(path), case .array(let items) = body, !items.isEmpty else { return nil }
         var jobs: [Components.Schemas.JobRunCreate] = []
         jobs.reserveCapacity(items.count)
         for item in items {

@@ -18,7 +18,8 @@ struct SandboxAPI: APIProtocol {
     }
 
     func getProcessRun(_ input: Operations.GetProcessRun.Input) async throws -> Operations.GetProcessRun.Output {
-        .ok(.init(body: .json(try store.processRun(id: input.path.processRunId))))
+        .ok(.init(body: .json(try store.processRun(
+            id: input.path.processRunId, excludingGenerated: input.query.excludeGeneratedJobs ?? false))))
     }
 
     func listProcesses(_ input: Operations.ListProcesses.Input) async throws -> Operations.ListProcesses.Output {
@@ -27,7 +28,8 @@ struct SandboxAPI: APIProtocol {
     }
 
     func getProcess(_ input: Operations.GetProcess.Input) async throws -> Operations.GetProcess.Output {
-        .ok(.init(body: .json(try store.process(id: input.path.processId))))
+        .ok(.init(body: .json(try store.process(
+            id: input.path.processId, excludingGenerated: input.query.excludeGeneratedJobs ?? false))))
     }
 
     func createProcess(_ input: Operations.CreateProcess.Input) async throws -> Operations.CreateProcess.Output {

@@ -32,7 +32,7 @@ extension SandboxServer {
             let faults = self.faultCounts.mapValues { JSONValue.integer(Int64($0)) }
             return Self.json([
                 "requests": .integer(Int64(self.requestLog.total)), "faults": .object(faults),
-                "faultPlan": .string(self.options.faults.description),
+                "faultPlan": .string(self.faults.description),
             ])
         }
     }

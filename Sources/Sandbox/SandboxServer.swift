@@ -58,6 +58,7 @@ public final class SandboxServer: Sendable {
     func application(onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
         let router = Router()
         router.middlewares.add(RequestLogMiddleware(log: requestLog, logger: options.logger))
+        router.middlewares.add(UnknownRouteMiddleware())
         addAdminRoutes(to: router)
         try SandboxAPI(store: store, tokens: tokens).registerHandlers(
             on: router,

@@ -32,7 +32,7 @@ extension SandboxStore {
                 + (orderBy.map { [URLQueryItem(name: "$orderBy", value: $0)] } ?? [])
             nextLink = components.string
         }
-        return .init(data: page.map(\.response), nextLink: nextLink)
+        return .init(data: page.map { $0.response() }, nextLink: nextLink)
     }
 
     /// The `$filter` forms the sandbox understands.
@@ -75,11 +75,11 @@ extension SandboxStore {
         return ascending
     }
 
-    func process(id: String) throws(SandboxError) -> Components.Schemas.Process {
+    func process(id: String, excludingGenerated: Bool = false) throws(SandboxError) -> Components.Schemas.Process {
         guard let process = read({ $0.processes.first { $0.id == id } }) else {
             throw .notFound("Could not find process id \(id)", target: "processId")
         }
-        return process.response
+        return process.response(excludingGenerated: excludingGenerated)
     }
 
     /// Creates a process from its definition; its jobs are checked as createJobRuns checks them.
@@ -108,7 +108,7 @@ extension SandboxStore {
             guard !name.isEmpty else { throw .invalid("invalidArgument", "name must not be empty", target: "body.name") }
             let process = Seed.Process(id: state.newID("process"), name: name, created: Date(), children: try nodes(definition.children ?? []))
             state.processes.append(process)
-            return process.response
+            return process.response()
         }
     }
 
@@ -139,17 +139,17 @@ extension SandboxStore {
 
 extension Seed.Process {
     /// The process as the API shows it.
-    var response: Components.Schemas.Process {
+    func response(excludingGenerated: Bool = false) -> Components.Schemas.Process {
         Components.Schemas.Process(
             id: id, name: name, dueDate: dueDate, created: created.map { .init(dateTime: $0) },
-            children: Seed.Node.definitions(children, parent: nil))
+            children: Seed.Node.definitions(children, parent: nil, excludingGenerated: excludingGenerated))
     }
 }
 
 extension Seed.Node {
     /// Definition nodes as the API shows them.
-    static func definitions(_ nodes: [Seed.Node], parent: String?) -> [Components.Schemas.ProcessChild] {
-        nodes.enumerated().map { ordinal, node in
+    static func definitions(_ nodes: [Seed.Node], parent: String?, excludingGenerated: Bool = false) -> [Components.Schemas.ProcessChild] {
+        nodes.enumerated().compactMap { ordinal, node in
             if node.isGroup {
                 var group = Components.Schemas.Group(parallel: node.parallel ?? false)
                 group.id = node.id
@@ -157,9 +157,10 @@ extension Seed.Node {
                 group.readOnly = node.readOnly
                 group.ordinal = Int32(clamping: ordinal)
                 group.parent = parent
-                group.children = definitions(node.children ?? [], parent: node.id)
+                group.children = definitions(node.children ?? [], parent: node.id, excludingGenerated: excludingGenerated)
                 return .Group(group)
             }
+            if excludingGenerated && SandboxStore.isGenerated(action: node.action) { return nil }
             return .Job(Components.Schemas.Job(
                 id: node.id, ordinal: Int32(clamping: ordinal), parent: parent, action: node.action ?? "",
                 arguments: node.arguments, triggerType: node.triggerType, name: node.name))

@@ -4,14 +4,15 @@ import OpenAPIRuntime
 import ProcessesAPI
 
 extension SandboxStore {
-    /// A process run with its whole tree.
-    public func processRun(id: String) throws(SandboxError) -> Components.Schemas.ProcessRun {
+    /// A process run with its whole tree; `excludingGenerated` leaves out the
+    /// jobs certification workflows generated (ordinals stay their positions).
+    public func processRun(id: String, excludingGenerated: Bool = false) throws(SandboxError) -> Components.Schemas.ProcessRun {
         try read { (state: State) throws(SandboxError) -> Components.Schemas.ProcessRun in
             guard let run = state.runs[id] else {
                 throw .notFound("Could not find process run id \(id)", target: "processRunId")
             }
             var counts: [String: Int64] = [:]
-            let children = Self.children(of: RunRecord.rootID, in: run, counts: &counts)
+            let children = Self.children(of: RunRecord.rootID, in: run, excludingGenerated: excludingGenerated, counts: &counts)
             var answer = Components.Schemas.ProcessRun(id: run.id, name: run.name, status: run.status, children: children)
             answer.statusCounts = .init(additionalProperties: counts)
             answer.created = run.created.map { .init(dateTime: $0) }
@@ -23,15 +24,17 @@ extension SandboxStore {
     }
 
     /// The children of a group as the API shows them, counting job statuses on the way.
-    static func children(of groupID: String, in run: RunRecord, counts: inout [String: Int64]) -> [Components.Schemas.ProcessRunChild] {
+    static func children(
+        of groupID: String, in run: RunRecord, excludingGenerated: Bool, counts: inout [String: Int64]
+    ) -> [Components.Schemas.ProcessRunChild] {
         let group = run.groups[groupID]!
-        return group.children.enumerated().map { ordinal, id in
+        return group.children.enumerated().compactMap { ordinal, id in
             if let child = run.groups[id] {
                 var inner: [String: Int64] = [:]
                 var g = Components.Schemas.GroupRun(parallel: child.parallel, readOnly: child.readOnly)
                 g.id = child.id
                 g.name = child.name
-                g.children = Self.children(of: id, in: run, counts: &inner)
+                g.children = Self.children(of: id, in: run, excludingGenerated: excludingGenerated, counts: &inner)
                 g.status = child.status
                 g.triggerType = child.triggerType
                 g.ordinal = Int32(clamping: ordinal)
@@ -41,8 +44,15 @@ extension SandboxStore {
                 return .GroupRun(g)
             }
             let job = run.jobs[id]!
+            if excludingGenerated && Self.isGenerated(action: job.action) { return nil }
             counts[job.status ?? "waiting", default: 0] += 1
             return .JobRun(job.response(ordinal: ordinal, parent: groupID, detailed: true))
         }
+    }
+
+    /// The read-only actions certification workflows generate (`certification…Generated`).
+    static func isGenerated(action: String?) -> Bool {
+        guard let action else { return false }
+        return action.hasPrefix("certification") && action.hasSuffix("Generated")
     }
 }

@@ -116,6 +116,12 @@ struct VersionStage: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let value = request.headerFields[Self.header]
         guard value == APIVersion.current else {
+            if operationID == AuthStage.tokenOperation {  // the token endpoint answers in OAuth's shape
+                throw SandboxError.oauth(
+                    400, "invalid_request",
+                    value == nil ? "the X-Version header is required: send X-Version: \(APIVersion.current)"
+                        : "X-Version \(value!) is not served here: send X-Version: \(APIVersion.current)")
+            }
             throw SandboxError.invalid(
                 "invalidVersion",
                 value == nil
@@ -146,7 +152,48 @@ struct BodyStage: ServerMiddleware {
         if bytes.isEmpty && request.headerFields[.contentType] == nil {
             return try await next(request, nil, metadata)
         }
-        return try await next(request, HTTPBody(bytes), metadata)
+        guard !bytes.isEmpty, CreateJobRunsStage.isJSON(request.headerFields[.contentType]) else {
+            return try await next(request, HTTPBody(bytes), metadata)
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue(parsing: bytes, rejectingDuplicateKeys: true)
+        } catch {
+            guard error.isDuplicateKey else { return try await next(request, HTTPBody(bytes), metadata) }  // the generated server's error
+            throw SandboxError.invalid("invalidRequest", "body: \(error)", target: "body")
+        }
+        // No request schema of openapi.yaml allows null: a member is given or left out.
+        if let path = document.firstNull(at: "body") {
+            throw SandboxError.invalid("invalidRequest", "\(path): null is not allowed; leave the member out instead", target: path)
+        }
+        return try await ParsedBody.$json.withValue(document) { try await next(request, HTTPBody(bytes), metadata) }
+    }
+}
+
+/// A JSON request body as BodyStage read it, for the stages after it.
+enum ParsedBody {
+    @TaskLocal static var json: JSONValue?
+}
+
+extension JSONValue {
+    /// The path of the first `null` inside this value (object members in key order), if any.
+    func firstNull(at path: String) -> String? {
+        switch self {
+        case .null:
+            return path
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                if let found = item.firstNull(at: "\(path)[\(i)]") { return found }
+            }
+            return nil
+        case .object(let members):
+            for key in members.keys.sorted() {
+                if let found = members[key]!.firstNull(at: "\(path).\(key)") { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 }
 

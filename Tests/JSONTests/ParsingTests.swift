@@ -120,6 +120,22 @@ struct ParsingValueTests {
         #expect(value == ["a": ["c": 3], "b": 2])
     }
 
+    @Test func duplicateKeysCanBeRefused() throws {
+        #expect(try JSONValue(parsing: #"{"a":1,"b":{"a":2}}"#, rejectingDuplicateKeys: true) == ["a": 1, "b": ["a": 2]])
+        do {
+            _ = try JSONValue(parsing: "[{\"a\":1,\n\"a\":2}]", rejectingDuplicateKeys: true)
+            Issue.record("a repeated key was accepted")
+        } catch {
+            #expect(error.isDuplicateKey)
+            #expect(error.description == #"line 2, column 6: the object ending here repeats the key "a""#)
+        }
+        do {
+            _ = try JSONValue(parsing: "[1,", rejectingDuplicateKeys: true)
+        } catch {
+            #expect(!error.isDuplicateKey)
+        }
+    }
+
     @Test func acceptsAnyCollectionOfBytes() throws {
         let text = #"{"k":[1,2.5,"é"]}"#
         let expected: JSONValue = ["k": [1, 2.5, "é"]]

@@ -22,7 +22,7 @@ struct CreateJobRunsStageTests {
     @Test("the stage reads the plain requests itself", arguments: valid.indices)
     func takesPlainRequests(index: Int) throws {
         let (query, body) = Self.valid[index]
-        let call = try #require(CreateJobRunsStage.call(path: "/processRuns/demo-run/jobRuns" + query, body: Array(body.utf8)))
+        let call = try #require(CreateJobRunsStage.call(path: "/processRuns/demo-run/jobRuns" + query, body: try JSONValue(parsing: body)))
         #expect(call.runID == "demo-run")
         #expect(!call.jobs.isEmpty)
     }
@@ -30,7 +30,7 @@ struct CreateJobRunsStageTests {
     @Test("anything irregular is left to the generated server")
     func leavesTheRestAlone() {
         let path = "/processRuns/demo-run/jobRuns"
-        let body = Array(sendTaskJSON().utf8)
+        let body = try! JSONValue(parsing: sendTaskJSON())
         for other in [
             "/processRuns/demo%2Drun/jobRuns", path + "?before=maybe", path + "?before=true&before=false",
             path + "?relativeSiblingId=job%2D7", path + "?unknown=1", path + "?parentGroupId", "/processRuns//jobRuns",
@@ -38,13 +38,11 @@ struct CreateJobRunsStageTests {
             #expect(CreateJobRunsStage.call(path: other, body: body) == nil, "\(other)")
         }
         for other in [
-            "[]", "{}", "[1]", "[null]", "nope", sendTaskJSON(extra: #","more":1"#),
-            sendTaskJSON(#""assignee":{"id":"user123","type":"user"},"title":null"#),
+            "[]", "{}", "[1]", sendTaskJSON(extra: #","more":1"#),
             sendTaskJSON(#""assignee":{"id":"user123","type":"robot"},"title":"T""#),
             sendTaskJSON(#""assignee":{"id":"user123","type":"user"},"title":"T","dueDate":5"#),
-            #"[{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"u","type":"user"},"title":"T"}},"triggerType":null}]"#,
         ] {
-            #expect(CreateJobRunsStage.call(path: path, body: Array(other.utf8)) == nil, "\(other)")
+            #expect(CreateJobRunsStage.call(path: path, body: try! JSONValue(parsing: other)) == nil, "\(other)")
         }
     }
 
@@ -79,6 +77,28 @@ struct CreateJobRunsStageTests {
         // Both sandboxes hold the same runs afterwards.
         let runs = (fast.store.export(), reference.store.export())
         #expect(runs.0 == runs.1)
+    }
+
+    @Test("a repeated key or a null is refused before either path reads the body", arguments: [
+        (#"[{"action":"sendTask","action":"contentRequest","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"user123","type":"user"},"title":"T"}}}]"#,
+         "body", #"repeats the key \"action\""#),
+        (sendTaskJSON(#""assignee":{"id":"user123","type":"user"},"title":"a","title":"b""#), "body", #"repeats the key \"title\""#),
+        (sendTaskJSON(#""assignee":{"id":"user123","type":"user"},"title":"T","dueDate":null"#),
+         "body[0].arguments.sendTaskArgs.dueDate", "null is not allowed"),
+        (#"[{"action":"sendTask","arguments":{"type":"sendTask","sendTaskArgs":{"assignee":{"id":"u","type":"user"},"title":"T"}},"triggerType":null}]"#,
+         "body[0].triggerType", "null is not allowed"),
+    ])
+    func refusedBodies(body: String, target: String, message: String) async throws {
+        for fastPaths in [true, false] {
+            let fixture = try await Fixture.start { $0.fastPaths = fastPaths }
+            defer { Task { await fixture.stop() } }
+            let answer = try await fixture.create(body)
+            #expect(answer.status == 400, "\(answer.text)")
+            #expect(answer.json?["code"] == "invalidRequest")
+            #expect(answer.json?["target"]?.stringValue == target)
+            #expect(answer.text.contains(message), "\(answer.text)")
+            #expect(fixture.store.revision == 0, "nothing changed")
+        }
     }
 
     /// A valid body with one thing changed: a member dropped, renamed, nulled or retyped, a value altered.
