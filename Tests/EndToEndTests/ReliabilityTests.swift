@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// Reliability, end to end (docs/reliability.md): faults injected by
+/// `procsh sandbox serve`, a misbehaving server, schemathesis against the
+/// sandbox, the bindings fuzzer. Each runs a small subset by default and the
+/// full size with `PROCSH_FULL=1`. The figures are printed as `reliability:`
+/// lines in the test log.
+@Suite("Reliability", .enabled(if: !Programs.procshIsReference, "procsh's own sandbox and bindings"))
+struct ReliabilityTests {
+    static let full = ProcessInfo.processInfo.environment["PROCSH_FULL"] == "1"
+
+    /// Runs procsh against `base` as a Workiva client would (credentials from the environment).
+    static func procsh(_ base: String, _ arguments: [String], timeout: Double = 300) async throws -> ProcessResult {
+        let home = try makeTempDirectory()
+        var environment = baseEnvironment(home: home.path)
+        environment["WORKIVA_CLIENT_ID"] = "sandbox-client"
+        environment["WORKIVA_CLIENT_SECRET"] = "sandbox-secret"
+        return try await run(
+            try Programs.procsh(), ["--base-url", base] + arguments, environment: environment,
+            directory: Programs.packageRoot, timeout: timeout)
+    }
+
+    /// How many job runs of `run` have a title starting with `prefix`, read with curl.
+    static func titles(startingWith prefix: String, base: String) async throws -> Int {
+        let token = try await SandboxServeTests.token(base)
+        let answer = try await SandboxServeTests.tool([
+            "curl", "-s", "-H", "X-Version: 2026-04-01.processes.preview", "-H", "Authorization: Bearer \(token)",
+            "\(base)/processRuns/demo-run",
+        ])
+        return answer.components(separatedBy: "\"title\":\"\(prefix) ").count - 1
+    }
+
+    static func stats(_ base: String) async throws -> String {
+        try await SandboxServeTests.tool(["curl", "-s", "\(base)/_sandbox/stats"])
+    }
+
+    static func stop(_ server: RunningProcess) async {
+        server.send(SIGTERM)
+        _ = await server.wait(timeout: 10)
+    }
+
+    @Test("503 and 429 faults: every job run is created exactly once, by procsh's own retries, exit 0")
+    func retryableFaults() async throws {
+        let count = Self.full ? 1000 : 200
+        let (server, base) = try await SandboxServeTests.serve([
+            "--faults", "503=0.1,429=0.05", "--fault-seed", "7", "--rate-limit", "1000000", "--quiet",
+        ])
+        let result = try await Self.procsh(base, ["scripts/examples/exactly-once.lua", "\(count)", "demo-run", "group-review", "Retried"])
+        let stats = try await Self.stats(base)
+        let found = try await Self.titles(startingWith: "Retried", base: base)
+        await Self.stop(server)
+        #expect(result.termination == .exit(0), "\(result)")
+        #expect(result.stdout.contains("created \(count) job runs in 1 round(s)"), "\(result)")
+        #expect(result.stdout.contains("missing 0, duplicates 0"), "\(result)")
+        #expect(found == count, "the run holds each job run once")
+        #expect(stats.contains("\"503\":") && stats.contains("\"429\":"), "faults were injected: \(stats)")
+        print("reliability: \(count) job runs in batches of 10 through 503=0.1,429=0.05: \(found) created, each once; injected \(stats)")
+    }
+
+    @Test("faults after commit and broken connections: the script sees unknown outcomes, reconciles, and nothing is duplicated")
+    func unknownOutcomes() async throws {
+        let count = Self.full ? 1000 : 200
+        let (server, base) = try await SandboxServeTests.serve([
+            "--faults", "500-after-commit=0.02,reset=0.02,reset-after-commit=0.02", "--fault-seed", "6", "--rate-limit", "1000000",
+            "--quiet",
+        ])
+        let result = try await Self.procsh(base, ["scripts/examples/exactly-once.lua", "\(count)", "demo-run", "group-review", "Reconciled"])
+        let stats = try await Self.stats(base)
+        let found = try await Self.titles(startingWith: "Reconciled", base: base)
+        await Self.stop(server)
+        #expect(result.termination == .exit(0), "\(result)")
+        #expect(result.stdout.contains("missing 0, duplicates 0"), "\(result)")
+        #expect(result.stderr.contains("round 1:"), "the script saw an error whose outcome was unknown: \(result)")
+        #expect(found == count, "each job run once, whatever the faults")
+        #expect(stats.contains("after-commit\":"), "faults were injected after the work was done: \(stats)")
+        let summary = result.stdout.split(separator: "\n").last ?? ""
+        print("reliability: \(count) job runs through 500-after-commit=0.02,reset=0.02,reset-after-commit=0.02: \(summary); injected \(stats)")
+    }
+
+    @Test("latency with --timeout: a clean timeout (75) naming the request, no hang")
+    func latencyAndRunTimeout() async throws {
+        let (server, base) = try await SandboxServeTests.serve(["--faults", "latency=30s", "--quiet"])
+        let started = Date()
+        let result = try await Self.procsh(base, ["--timeout", "1", "-e", "processruns.get('demo-run')"], timeout: 20)
+        let elapsed = Date().timeIntervalSince(started)
+        await Self.stop(server)
+        #expect(result.termination == .exit(75), "\(result)")
+        #expect(result.stderr.contains("timeout (runTimeout)") && result.stderr.contains("[GET /processRuns/demo-run]"), "\(result)")
+        #expect(elapsed < 10, "stopped at its limit, not at the server's pace: \(elapsed) s")
+        print("reliability: latency=30s with --timeout 1: exit 75 after \(String(format: "%.1f", elapsed)) s")
+    }
+
+    @Test("a misbehaving server: every case a typed error in time, no crash, no hang, no credentials elsewhere")
+    func misbehavingServer() async throws {
+        let home = try makeTempDirectory()
+        var environment = baseEnvironment(home: home.path)
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? environment["PATH"]
+        let result = try await run(
+            "/usr/bin/env", ["python3", "Tests/reliability/misbehaving/test_misbehaving.py", try Programs.procsh()],
+            environment: environment, directory: Programs.packageRoot, timeout: 240)
+        #expect(result.termination == .exit(0), "\(result)")
+        let summary = result.stdout.split(separator: "\n").last { $0.hasPrefix("misbehaving:") } ?? "no summary"
+        #expect(summary.contains(" 0 failed"), "\(result)")
+        print("reliability: \(summary)")
+    }
+
+    @Test("schemathesis against the sandbox's openapi.yaml: no 5xx, no answer outside the schema")
+    func schemathesis() async throws {
+        let home = try makeTempDirectory()
+        var environment = baseEnvironment(home: home.path)
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? environment["PATH"]
+        let result = try await run(
+            "/usr/bin/env",
+            ["bash", "Tests/reliability/schema/run_schemathesis.sh", try Programs.procsh(), Self.full ? "300" : "30"],
+            environment: environment, directory: Programs.packageRoot, timeout: 900)
+        #expect(result.termination == .exit(0), "\(result)")
+        let summary = result.stdout.split(separator: "\n").last { $0.hasPrefix("schemathesis:") } ?? "no summary"
+        #expect(summary.hasSuffix(" 0 failures"), "\(result)")
+        print("reliability: \(summary)")
+    }
+}
