@@ -9,7 +9,7 @@ import Synchronization
 /// revision it was read at (``SandboxStore/revision``).
 struct ReadCacheStage: ServerMiddleware {
     let store: SandboxStore
-    let cache = ResponseCache()
+    let cache: ResponseCache
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
@@ -45,6 +45,10 @@ final class ResponseCache: Sendable {
             guard let answer = all[key], answer.revision == revision else { return nil }
             return answer
         }
+    }
+
+    func removeAll() {
+        answers.withLock { $0.removeAll() }
     }
 
     func keep(_ answer: Answer, for key: String) {

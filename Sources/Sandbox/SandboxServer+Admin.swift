@@ -8,9 +8,7 @@ extension SandboxServer {
         let admin = router.group("_sandbox")
         // Back to the seed data; issued tokens stay valid.
         admin.post("reset") { _, _ -> Response in
-            self.store.reset()
-            self.limits.reset()
-            self.requestLog.clear()
+            self.reset()
             return Self.json(["reset": true])
         }
         // The current state in the seed format (a file --seed can load).

@@ -35,12 +35,26 @@ public final class SandboxServer: Sendable {
     let limits: ClientRateLimits
     let injector: FaultInjector
     let requestLog = RequestLog()
+    let readCache = ResponseCache()
 
     public init(options: Options) {
         self.options = options
         store = SandboxStore(seed: options.seed)
         limits = ClientRateLimits(limit: options.rateLimit)
         injector = FaultInjector(plan: options.faults, seed: options.faultSeed)
+    }
+
+    /// Back to the seed data, as `POST /_sandbox/reset` does: issued tokens stay
+    /// valid, rate-limit windows restart, the request log and the read cache
+    /// are emptied, and the freed memory goes back to the system.
+    public func reset() {
+        store.reset()
+        limits.reset()
+        requestLog.clear()
+        readCache.removeAll()
+        #if os(Linux)
+        _ = glibcMallocTrim(0)  // glibc keeps freed memory for reuse otherwise: the sandbox would never shrink
+        #endif
     }
 
     /// Injected faults so far, by name.
@@ -66,7 +80,7 @@ public final class SandboxServer: Sendable {
             configuration: .init(jsonEncodingOptions: Self.jsonEncodingOptions),
             middlewares: [
                 ErrorStage(), VersionStage(), BodyStage(), FaultStage(injector: injector), AuthStage(tokens: tokens, limits: limits),
-            ] + (options.fastPaths ? [ReadCacheStage(store: store), CreateJobRunsStage(store: store)] : []))
+            ] + (options.fastPaths ? [ReadCacheStage(store: store, cache: readCache), CreateJobRunsStage(store: store)] : []))
         var quiet = Logger(label: "procsh.sandbox.http")
         quiet.logLevel = .critical
         return Application(
@@ -129,3 +143,9 @@ public struct SandboxStartError: Error, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (malloc.h, which the Glibc module does not export).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif

@@ -63,7 +63,7 @@ final class InProcessSandbox: SandboxControl {
 
     var url: String { sandbox.baseURL.absoluteString }
 
-    func reset() { sandbox.server.store.reset() }
+    func reset() { sandbox.server.reset() }
 
     func setFaults(_ spec: String) -> String? {
         do {

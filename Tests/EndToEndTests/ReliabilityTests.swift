@@ -119,4 +119,18 @@ struct ReliabilityTests {
         #expect(summary.hasSuffix(" 0 failures"), "\(result)")
         print("reliability: \(summary)")
     }
+
+    @Test("wrk against the sandbox: only 201s, every job run kept, memory back to its baseline after reset")
+    func sandboxUnderLoad() async throws {
+        let home = try makeTempDirectory()
+        var environment = baseEnvironment(home: home.path)
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? environment["PATH"]
+        let result = try await run(
+            "/usr/bin/env",
+            ["python3", "Tests/reliability/load/wrk_load.py", try Programs.procsh(), Self.full ? "30" : "5", "64"],
+            environment: environment, directory: Programs.packageRoot, timeout: 180)
+        #expect(result.termination == .exit(0), "\(result)")
+        let summary = result.stdout.split(separator: "\n").first { $0.hasPrefix("load:") } ?? "no summary"
+        print("reliability: \(summary)")
+    }
 }
