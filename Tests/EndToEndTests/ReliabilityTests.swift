@@ -31,6 +31,14 @@ struct ReliabilityTests {
         return answer.components(separatedBy: "\"title\":\"\(prefix) ").count - 1
     }
 
+    /// Runs one of the reliability programs (Python, bash) from the package root with the user's PATH.
+    static func tool(_ arguments: [String], timeout: Double) async throws -> ProcessResult {
+        let home = try makeTempDirectory()
+        var environment = baseEnvironment(home: home.path)
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? environment["PATH"]
+        return try await run("/usr/bin/env", arguments, environment: environment, directory: Programs.packageRoot, timeout: timeout)
+    }
+
     static func stats(_ base: String) async throws -> String {
         try await SandboxServeTests.tool(["curl", "-s", "\(base)/_sandbox/stats"])
     }
@@ -93,12 +101,8 @@ struct ReliabilityTests {
 
     @Test("a misbehaving server: every case a typed error in time, no crash, no hang, no credentials elsewhere")
     func misbehavingServer() async throws {
-        let home = try makeTempDirectory()
-        var environment = baseEnvironment(home: home.path)
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? environment["PATH"]
-        let result = try await run(
-            "/usr/bin/env", ["python3", "Tests/reliability/misbehaving/test_misbehaving.py", try Programs.procsh()],
-            environment: environment, directory: Programs.packageRoot, timeout: 240)
+        let result = try await Self.tool(
+            ["python3", "Tests/reliability/misbehaving/test_misbehaving.py", try Programs.procsh()], timeout: 240)
         #expect(result.termination == .exit(0), "\(result)")
         let summary = result.stdout.split(separator: "\n").last { $0.hasPrefix("misbehaving:") } ?? "no summary"
         #expect(summary.contains(" 0 failed"), "\(result)")
@@ -107,13 +111,8 @@ struct ReliabilityTests {
 
     @Test("schemathesis against the sandbox's openapi.yaml: no 5xx, no answer outside the schema")
     func schemathesis() async throws {
-        let home = try makeTempDirectory()
-        var environment = baseEnvironment(home: home.path)
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? environment["PATH"]
-        let result = try await run(
-            "/usr/bin/env",
-            ["bash", "Tests/reliability/schema/run_schemathesis.sh", try Programs.procsh(), Self.full ? "300" : "30"],
-            environment: environment, directory: Programs.packageRoot, timeout: 900)
+        let result = try await Self.tool(
+            ["bash", "Tests/reliability/schema/run_schemathesis.sh", try Programs.procsh(), Self.full ? "300" : "30"], timeout: 900)
         #expect(result.termination == .exit(0), "\(result)")
         let summary = result.stdout.split(separator: "\n").last { $0.hasPrefix("schemathesis:") } ?? "no summary"
         #expect(summary.hasSuffix(" 0 failures"), "\(result)")
@@ -122,13 +121,8 @@ struct ReliabilityTests {
 
     @Test("wrk against the sandbox: only 201s, every job run kept, memory back to its baseline after reset")
     func sandboxUnderLoad() async throws {
-        let home = try makeTempDirectory()
-        var environment = baseEnvironment(home: home.path)
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? environment["PATH"]
-        let result = try await run(
-            "/usr/bin/env",
-            ["python3", "Tests/reliability/load/wrk_load.py", try Programs.procsh(), Self.full ? "30" : "5", "64"],
-            environment: environment, directory: Programs.packageRoot, timeout: 180)
+        let result = try await Self.tool(
+            ["python3", "Tests/reliability/load/wrk_load.py", try Programs.procsh(), Self.full ? "30" : "5", "64"], timeout: 180)
         #expect(result.termination == .exit(0), "\(result)")
         let summary = result.stdout.split(separator: "\n").first { $0.hasPrefix("load:") } ?? "no summary"
         print("reliability: \(summary)")
