@@ -53,7 +53,12 @@ struct CreateJobRunsStage: ServerMiddleware {
 
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        return contentType.prefix { $0 != ";" }.trimmingOptionalWhitespace.lowercased() == "application/json"
+        let type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        let trimmed = type.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            .reversed().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.reversed()
+        // ASCII case folding: media types are case-insensitive (RFC 9110).
+        let lower = { (c: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c) ? c | 0x20 : c }
+        return trimmed.count == 16 && zip(trimmed, "application/json".utf8).allSatisfy { lower($0) == $1 }
     }
 
     // MARK: The request target
