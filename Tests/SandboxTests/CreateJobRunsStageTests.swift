@@ -27,6 +27,16 @@ struct CreateJobRunsStageTests {
         #expect(!call.jobs.isEmpty)
     }
 
+    @Test("JSON content types, as RFC 9110 compares them")
+    func jsonContentTypes() {
+        for yes in ["application/json", "Application/JSON", " application/json ; charset=utf-8", "application/json;charset=UTF-8"] {
+            #expect(CreateJobRunsStage.isJSON(yes), "\(yes)")
+        }
+        for no in [nil, "", "application/jsonx", "application/json-patch+json", "text/plain", "application\u{0F}json", "application/jso"] {
+            #expect(!CreateJobRunsStage.isJSON(no), "\(no ?? "nil")")
+        }
+    }
+
     @Test("anything irregular is left to the generated server")
     func leavesTheRestAlone() {
         let path = "/processRuns/demo-run/jobRuns"
