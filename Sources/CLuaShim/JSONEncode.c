@@ -13,12 +13,21 @@
 
 #define MAX_DEPTH 1000
 
-/* The text being written: malloc'd, held by a userdata whose __gc frees it,
-** so nothing leaks if Lua raises (out of memory) half-way. (luaL_Buffer would
-** need the stack untouched between its calls; the encoder pushes values.) */
+typedef struct {
+  const char *s;
+  size_t len;
+} Key;
+
+/* The text being written, and the object keys being sorted (a stack: each
+** table's keys sit above its parent's while it is written): malloc'd, held
+** by a userdata whose __gc frees them, so nothing leaks if Lua raises (out of
+** memory) half-way. (luaL_Buffer would need the stack untouched between its
+** calls; the encoder pushes values.) */
 typedef struct {
   char *data;
   size_t len, cap;
+  Key *keys;
+  size_t nkeys, keycap;
 } Text;
 
 typedef struct {
@@ -31,8 +40,20 @@ typedef struct {
 static int text_gc(lua_State *L) {
   Text *t = lua_touserdata(L, 1);
   free(t->data);
+  free(t->keys);
   t->data = NULL;
+  t->keys = NULL;
   return 0;
+}
+
+/* Room for one more key on the key stack. */
+static void reserve_key(lua_State *L, Text *t) {
+  if (t->nkeys < t->keycap) return;
+  size_t cap = t->keycap ? t->keycap * 2 : 64;
+  Key *keys = realloc(t->keys, cap * sizeof(Key));
+  if (keys == NULL) luaL_error(L, "not enough memory");
+  t->keys = keys;
+  t->keycap = cap;
 }
 
 static void add(lua_State *L, Text *t, const char *s, size_t n) {
@@ -48,50 +69,47 @@ static void add(lua_State *L, Text *t, const char *s, size_t n) {
   t->len += n;
 }
 
-
-
-typedef struct {
-  const char *s;
-  size_t len;
-} Key;
-
 static int encode(Encoder *e, int idx);
 
 static void put(Encoder *e, const char *s, size_t n) { add(e->L, e->b, s, n); }
 static void put_str(Encoder *e, const char *s) { add(e->L, e->b, s, strlen(s)); }
 static void put_char(Encoder *e, char c) { add(e->L, e->b, &c, 1); }
 
-/* Whether s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-static int valid_utf8(const unsigned char *s, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    unsigned char c = s[i];
-    if (c < 0x80) { i++; continue; }
-    size_t n;
-    unsigned int cp;
-    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
-    else return 0;
-    if (i + n >= len) return 0;
-    for (size_t k = 1; k <= n; k++) {
-      if ((s[i + k] & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    i += n + 1;
+/* The length of the UTF-8 sequence starting at s (lead byte >= 0x80), or 0
+** when it is not valid (overlong, a surrogate, past U+10FFFF, cut short). */
+static size_t utf8_sequence(const unsigned char *s, size_t left) {
+  unsigned char c = s[0];
+  size_t n;
+  unsigned int cp;
+  if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
+  else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
+  else return 0;
+  if (n >= left) return 0;
+  for (size_t k = 1; k <= n; k++) {
+    if ((s[k] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[k] & 0x3F);
   }
-  return 1;
+  if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n + 1;
 }
 
+/* A JSON string; 0 (give up) when s is not valid UTF-8. One pass: plain
+** ASCII is copied in runs, other bytes are checked as UTF-8 where they are. */
 static int write_string(Encoder *e, const char *s, size_t len) {
   static const char hex[] = "0123456789abcdef";
-  if (!valid_utf8((const unsigned char *)s, len)) return 0;
+  const unsigned char *u = (const unsigned char *)s;
   put_char(e, '"');
-  size_t start = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+  size_t start = 0, i = 0;
+  while (i < len) {
+    unsigned char c = u[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { i++; continue; }
+    if (c >= 0x80) {
+      size_t n = utf8_sequence(u + i, len - i);
+      if (n == 0) return 0;
+      i += n;
+      continue;
+    }
     put(e, s + start, i - start);
     switch (c) {
       case '"': put_str(e, "\\\""); break;
@@ -102,11 +120,11 @@ static int write_string(Encoder *e, const char *s, size_t len) {
       case '\r': put_str(e, "\\r"); break;
       case '\t': put_str(e, "\\t"); break;
       default: {
-        char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-        put_str(e, u);
+        char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+        put_str(e, esc);
       }
     }
-    start = i + 1;
+    start = ++i;
   }
   put(e, s + start, len - start);
   put_char(e, '"');
@@ -144,27 +162,67 @@ static int compare_keys(const void *a, const void *b) {
   return (x->len > y->len) - (x->len < y->len);
 }
 
+/* Byte order; insertion sort for the few keys objects usually have. */
+static void sort_keys(Key *keys, size_t n) {
+  if (n > 16) {
+    qsort(keys, n, sizeof(Key), compare_keys);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    Key k = keys[i];
+    size_t j = i;
+    while (j > 0 && compare_keys(&keys[j - 1], &k) > 0) {
+      keys[j] = keys[j - 1];
+      j--;
+    }
+    keys[j] = k;
+  }
+}
+
+/* An integer in decimal, without snprintf. */
+static void write_integer(Encoder *e, lua_Integer i) {
+  char text[24];
+  char *end = text + sizeof text, *p = end;
+  lua_Unsigned u = i < 0 ? (lua_Unsigned)0 - (lua_Unsigned)i : (lua_Unsigned)i;
+  do {
+    *--p = (char)('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (i < 0) *--p = '-';
+  put(e, p, (size_t)(end - p));
+}
+
 static int encode_table(Encoder *e, int idx) {
   lua_State *L = e->L;
   const void *self = lua_topointer(L, idx);
   if (e->depth >= MAX_DEPTH || !lua_checkstack(L, 4)) return 0;
   for (int i = 0; i < e->depth; i++) if (e->path[i] == self) return 0;  /* a cycle */
-  /* Array or object, from the keys. */
+  /* Array or object, from the keys; string keys go on the key stack as they come. */
+  Text *t = e->b;
+  size_t base = t->nkeys;
   lua_Integer count = 0, max = 0, strings = 0;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
-    if (lua_type(L, -1) == LUA_TSTRING) strings++;
-    else if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1) {
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      reserve_key(L, t);
+      Key *k = &t->keys[t->nkeys++];
+      k->s = lua_tolstring(L, -1, &k->len);  /* the table keeps the string alive */
+      strings++;
+    } else if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1) {
       count++;
       if (lua_tointeger(L, -1) > max) max = lua_tointeger(L, -1);
     } else {
       lua_pop(L, 1);
+      t->nkeys = base;
       return 0;
     }
   }
   int marked = luash_is_array_marked(L, idx);
-  if ((count > 0 && strings > 0) || (strings > 0 && marked) || count != max) return 0;
+  if ((count > 0 && strings > 0) || (strings > 0 && marked) || count != max) {
+    t->nkeys = base;
+    return 0;
+  }
   e->path[e->depth++] = self;
   if (strings == 0 && (count > 0 || marked)) {
     put_char(e, '[');
@@ -178,29 +236,21 @@ static int encode_table(Encoder *e, int idx) {
     put_char(e, ']');
   } else {
     /* Keys in byte order, so the text is the same every time. */
-    Key *keys = strings > 0 ? lua_newuserdatauv(L, (size_t)strings * sizeof(Key), 0) : NULL;
-    int keysidx = lua_gettop(L);
-    lua_Integer n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-      lua_pop(L, 1);
-      keys[n].s = lua_tolstring(L, -1, &keys[n].len);
-      n++;
-    }
-    qsort(keys, (size_t)n, sizeof(Key), compare_keys);
+    sort_keys(t->keys + base, (size_t)strings);
     put_char(e, '{');
-    for (lua_Integer i = 0; i < n; i++) {
+    for (lua_Integer i = 0; i < strings; i++) {
+      Key k = t->keys[base + i];  /* a copy: writing the value may move the key stack */
       if (i > 0) put_char(e, ',');
-      if (!write_string(e, keys[i].s, keys[i].len)) return 0;
+      if (!write_string(e, k.s, k.len)) return 0;
       put_char(e, ':');
-      lua_pushlstring(L, keys[i].s, keys[i].len);
+      lua_pushlstring(L, k.s, k.len);
       lua_rawget(L, idx);
       int ok = encode(e, lua_gettop(L));
       lua_pop(L, 1);
       if (!ok) return 0;
     }
     put_char(e, '}');
-    if (keys != NULL) lua_remove(L, keysidx);
+    t->nkeys = base;
   }
   e->depth--;
   return 1;
@@ -217,9 +267,7 @@ static int encode(Encoder *e, int idx) {
       return 1;
     case LUA_TNUMBER:
       if (lua_isinteger(L, idx)) {
-        char text[24];
-        snprintf(text, sizeof text, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
-        put_str(e, text);
+        write_integer(e, lua_tointeger(L, idx));
         return 1;
       } else {
         double d = (double)lua_tonumber(L, idx);
@@ -264,6 +312,8 @@ int luash_json_encode(lua_State *L) {
   }
   lua_pushlstring(L, text->data ? text->data : "", text->len);
   free(text->data);
+  free(text->keys);
   text->data = NULL;
+  text->keys = NULL;
   return 1;
 }
