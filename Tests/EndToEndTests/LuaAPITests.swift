@@ -99,6 +99,15 @@ struct LuaAPITests {
         #expect(r.stdout.contains("waiting    4"), "\(r)")
     }
 
+    @Test("exactly-once.lua reconciles the answers the sandbox loses: every job run once")
+    func exactlyOnce() async throws {
+        let r = try await Self.procsh(["--sandbox", "scripts/examples/exactly-once.lua", "200"], timeout: 60)
+        #expect(r.termination == .exit(0), "\(r)")
+        #expect(r.stdout.hasPrefix("created 200 job runs in "), "\(r)")
+        #expect(r.stdout.hasSuffix("missing 0, duplicates 0\n"), "\(r)")
+        #expect(r.stderr.contains("round 1: "), "answers were lost and the script saw it: \(r)")
+    }
+
     // MARK: Uncaught errors
 
     @Test("an uncaught error prints its line and a traceback, and exits by kind", arguments: [
