@@ -32,8 +32,12 @@ struct ScriptError: Error, LuaRaisable {
         stack.newTable(hash: 16)
         func set(_ key: String, _ value: JSONValue?) {
             guard let value else { return }
-            try? stack.push(json: value)  // values here are small and well-formed
-            stack.rawSet(-2, key: key)
+            do {
+                try stack.push(json: value)  // values here are small and well-formed
+                stack.rawSet(-2, key: key)
+            } catch {
+                // Nothing was pushed: leave the field out rather than store the wrong value.
+            }
         }
         set("kind", .string(error.kind.rawValue))
         set("status", error.status.map { .integer(Int64($0)) })

@@ -219,6 +219,7 @@ static void remember_lua_thread(void) {
 
 static volatile sig_atomic_t deadline_passed = 0;
 static int deadline_armed = 0;
+static lua_State *deadline_state = NULL;
 static char deadline_message[200];
 
 /* Checks the deadline every DEADLINE_COUNT instructions; once it has passed,
@@ -232,9 +233,13 @@ static void deadline_hook(lua_State *L, lua_Debug *ar) {
   luaL_error(L, "%s", deadline_message);
 }
 
+/* At SIGALRM: the next instruction raises (lua_sethook is safe in a signal
+** handler, as lua.c's SIGINT handling relies on), so a script that was
+** waiting in a host function (procsh.sleep) stops as soon as it returns. */
 static void on_sigalrm(int sig) {
   if (forward_to_lua_thread(sig)) return;
   deadline_passed = 1;
+  if (deadline_state != NULL) lua_sethook(deadline_state, deadline_hook, LUA_MASKCOUNT, 1);
 }
 
 /* The hook a state has when no signal is pending: the deadline's, if armed. */
@@ -293,6 +298,7 @@ void luash_deadline_arm(lua_State *L, double seconds, const char *message) {
   snprintf(deadline_message, sizeof deadline_message, "%s", message);
   remember_lua_thread();
   deadline_armed = 1;
+  deadline_state = L;
   set_signal(SIGALRM, on_sigalrm);
   memset(&timer, 0, sizeof timer);
   timer.it_value.tv_sec = (time_t)seconds;

@@ -201,6 +201,7 @@ static int encode_table(Encoder *e, int idx) {
   Text *t = e->b;
   size_t base = t->nkeys;
   lua_Integer count = 0, max = 0, strings = 0;
+  int unicode_keys = 0;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
@@ -208,6 +209,7 @@ static int encode_table(Encoder *e, int idx) {
       reserve_key(L, t);
       Key *k = &t->keys[t->nkeys++];
       k->s = lua_tolstring(L, -1, &k->len);  /* the table keeps the string alive */
+      for (size_t i = 0; i < k->len && !unicode_keys; i++) unicode_keys = (unsigned char)k->s[i] >= 0x80;
       strings++;
     } else if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1) {
       count++;
@@ -219,7 +221,9 @@ static int encode_table(Encoder *e, int idx) {
     }
   }
   int marked = luash_is_array_marked(L, idx);
-  if ((count > 0 && strings > 0) || (strings > 0 && marked) || count != max) {
+  /* Non-ASCII keys may be the same text in two Unicode forms, which the Swift
+  ** path refuses: it decides for objects with more than one of them. */
+  if ((count > 0 && strings > 0) || (strings > 0 && marked) || count != max || (unicode_keys && strings > 1)) {
     t->nkeys = base;
     return 0;
   }

@@ -180,8 +180,21 @@ private struct LuaToJSON {
             stack.pushNil()
             while stack.next(index) {
                 let key = stack.string(at: -2)!
-                let value = try convert(stack.top, path: JSONPath.member(path, key), depth: depth + 1)
-                members[key] = value
+                let value: JSONValue
+                do {
+                    value = try convert(stack.top, path: JSONPath.member(path, key), depth: depth + 1)
+                } catch {
+                    stack.pop(2)  // the key and the value: an error leaves the stack as it found it
+                    throw error
+                }
+                // Lua's keys differ byte for byte; Swift's strings compare by
+                // canonical equivalence ("é" precomposed or not): keep both or fail, never drop one.
+                if members.updateValue(value, forKey: key) != nil {
+                    stack.pop(2)
+                    throw JSONConversionError(
+                        path: JSONPath.member(path, key),
+                        reason: "two keys are the same text in different Unicode forms (normalize them to one)")
+                }
                 stack.pop()
             }
             return .object(members)

@@ -43,7 +43,12 @@ public struct ProcessesAPIError: Error, Sendable, CustomStringConvertible {
             self.path = path
         }
 
-        public var description: String { "\(method) \(path)" }
+        /// `POST /processRuns/x/jobRuns`; a very long path is cut, with its length.
+        public var description: String {
+            let bytes = path.utf8.count
+            guard bytes > 160 else { return "\(method) \(path)" }
+            return "\(method) \(path.prefix(120))... (\(bytes) bytes)"
+        }
     }
 
     public var kind: Kind

@@ -20,6 +20,11 @@ struct RetryMiddleware: ClientMiddleware {
     let logger: Logger
     var inFlight: RequestsInFlight? = nil
 
+    /// The longest path and query sent. Servers and proxies commonly refuse
+    /// longer request lines (8 KB), and some close the connection on them
+    /// before reading the body, which AsyncHTTPClient does not survive.
+    static let maximumTargetBytes = 8192
+
     /// Statuses that mean the server did not act on the request.
     static let notProcessed: Set<Int> = [429, 503]
     /// Statuses worth another try for a read.
@@ -33,6 +38,13 @@ struct RetryMiddleware: ClientMiddleware {
         let summary = ProcessesAPIError.Request(
             method: request.method.rawValue, path: String((request.path ?? "/").prefix { $0 != "?" }))
         let isRead = Self.isSafeToRepeat(method: request.method.rawValue, operationID: operationID)
+        let target = request.path ?? "/"
+        guard target.utf8.count <= Self.maximumTargetBytes else {
+            throw ProcessesAPIError(
+                kind: .validation, code: "requestTooLong",
+                message: "the request's path and query are \(target.utf8.count) bytes long; servers refuse more than \(Self.maximumTargetBytes) (check the ids given)",
+                request: summary, hint: "nothing was sent")
+        }
         inFlight?.enter(summary)
         defer { inFlight?.leave(summary) }
         var attempt = 0

@@ -48,7 +48,7 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
             let (name, value) = (parts[0], parts[1])
             if name == "latency" {
                 guard let seconds = Self.duration(value) else {
-                    throw FaultSpecError("latency '\(value)' is not a duration such as 20ms or 1.5s")
+                    throw FaultSpecError("latency '\(value)' is not a duration from 0 to a day, such as 20ms or 1.5s")
                 }
                 latency = seconds
                 continue
@@ -65,12 +65,27 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
         if total > 1 { throw FaultSpecError("the probabilities add up to \(total), more than 1") }
     }
 
+    /// Seconds from `20ms`, `1.5s` or a bare number of milliseconds: plain
+    /// decimal, from 0 to a day (no `inf`, no hexadecimal).
     static func duration(_ text: String) -> Double? {
-        if text.hasSuffix("ms"), let n = Double(text.dropLast(2)) { return n >= 0 ? n / 1000 : nil }
-        if text.hasSuffix("s"), let n = Double(text.dropLast()) { return n >= 0 ? n : nil }
-        if let n = Double(text) { return n >= 0 ? n / 1000 : nil }  // bare numbers are milliseconds
-        return nil
+        func number(_ digits: Substring) -> Double? {
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return nil }
+            return Double(digits)
+        }
+        let seconds: Double?
+        if text.hasSuffix("ms") {
+            seconds = number(text.dropLast(2)).map { $0 / 1000 }
+        } else if text.hasSuffix("s") {
+            seconds = number(text.dropLast())
+        } else {
+            seconds = number(text[...]).map { $0 / 1000 }  // bare numbers are milliseconds
+        }
+        guard let seconds, seconds <= maximumLatency else { return nil }
+        return seconds
     }
+
+    /// The longest latency fault: a day.
+    static let maximumLatency: Double = 86_400
 }
 
 /// A `--faults` value that cannot be used.

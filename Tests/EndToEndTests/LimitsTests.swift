@@ -65,4 +65,15 @@ struct LimitsTests {
         #expect(r.stdout.contains("false\tinterrupted!"), "\(r)")
         #expect(r.stdout.contains("alive"), "\(r)")
     }
+
+    @Test("--timeout ends procsh.sleep, however long, with 75")
+    func timeoutEndsASleep() async throws {
+        for seconds in ["5", "1e19"] {
+            let started = Date()
+            let r = try await UnattendedRunTests.procsh(["--timeout", "0.5", "-e", "procsh.sleep(\(seconds)) print('after')"], timeout: 30)
+            #expect(r.termination == .exit(75), "\(r)")
+            #expect(!r.stdout.contains("after"), "\(r)")
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
+    }
 }

@@ -40,14 +40,26 @@ import Testing
         for _ in 0..<2000 {
             let value = random.value(depth: 0)
             let expected = value.encoded()
-            #expect(try Self.fast(state, value) == expected, "\(expected)")
+            let fast = try Self.fast(state, value)
+            // Objects with several non-ASCII keys are left to the Swift path (Unicode forms).
+            #expect(fast == expected || (fast == nil && Self.hasUnicodeKeys(value)), "\(expected)")
+        }
+    }
+
+    static func hasUnicodeKeys(_ value: JSONValue) -> Bool {
+        switch value {
+        case .array(let items): return items.contains(where: hasUnicodeKeys)
+        case .object(let members):
+            return (members.count > 1 && members.keys.contains { !$0.allSatisfy(\.isASCII) })
+                || members.values.contains(where: hasUnicodeKeys)
+        default: return false
         }
     }
 
     @Test(arguments: [
         "return {1, nil, 3}", "return {1, a = 2}", "return {[1.5] = 1}", "return {f = print}", "return 0/0",
         "return 1/0", "local t = {} t.t = t return t", "return setmetatable({a = 1}, getmetatable(json_array))",
-        "return '\\xff'", "return {['\\xff'] = 1}",
+        "return '\\xff'", "return {['\\xff'] = 1}", "return {['\\u{E9}'] = 1, ['e\\u{301}'] = 2}",
     ])
     func givesUpWhereTheBridgeReportsAnError(code: String) throws {
         let state = LuaState()

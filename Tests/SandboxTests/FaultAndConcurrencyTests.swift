@@ -17,7 +17,10 @@ struct FaultTests {
         #expect(plan.description == "503=0.1,429=0.05,reset=0.02,500-after-commit=0.02,latency=20ms")
     }
 
-    @Test(arguments: ["503=2", "teapot=0.1", "503", "latency=soon", "503=0.6,429=0.6"])
+    @Test(arguments: [
+        "503=2", "teapot=0.1", "503", "latency=soon", "503=0.6,429=0.6", "latency=inf", "latency=1e25s", "latency=0x10ms",
+        "latency=-5ms", "latency=86401s",
+    ])
     func badSpecsSayWhy(spec: String) {
         #expect(throws: FaultSpecError.self) { try FaultPlan(parsing: spec) }
     }

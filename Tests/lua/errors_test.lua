@@ -72,3 +72,10 @@ test("reads are retried through a reset connection", function()
   sandbox.faults("reset=0.5")
   for _ = 1, 5 do processruns.get("demo-run") end
 end)
+
+test("an id too long for a request line is refused before sending", function()
+  local task = jobruns.sendTask{ assignee = "user123", title = "T" }
+  check.fails({ kind = "validation", code = "requestTooLong", message = "70021 bytes long" },
+    jobruns.create, string.rep("x", 70000), task)
+  check.fails({ kind = "validation", code = "requestTooLong" }, processruns.get, string.rep("y", 9000))
+end)

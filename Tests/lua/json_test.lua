@@ -39,3 +39,22 @@ test("json.array marks a table, and refuses one with another metatable", functio
   check.truthy(json.array(t) == t, "marking twice is harmless")
   check.fails({ field = "table", code = "invalidValue" }, json.array, setmetatable({}, {}))
 end)
+
+test("two keys that are the same text in different Unicode forms are refused, not merged", function()
+  local v = { ["\u{E9}"] = 1, ["e\u{301}"] = 2 }
+  check.fails({ kind = "validation", message = "same text in different Unicode forms" }, json.encode, v)
+  check.fails({ kind = "validation", message = "same text in different Unicode forms" }, json.encode, v, { pretty = true })
+  check.eq(json.encode({ ["\u{E9}"] = 1, b = 2 }), '{"b":2,"\u{E9}":1}')
+end)
+
+test("a failing encode with the Lua stack nearly full is still an error table", function()
+  local t = {}
+  local d = t
+  for _ = 1, 990 do d.a = {} d = d.a end
+  d.f = print
+  local co = coroutine.create(function(...) return pcall(json.encode, t) end)
+  local resumed, ok, err = coroutine.resume(co, table.unpack({}, 1, 999000))
+  check.truthy(resumed, "the coroutine ran")
+  check.eq(ok, false)
+  check.truthy(procsh.iserror(err) and err.kind == "validation", "a typed error")
+end)

@@ -34,3 +34,15 @@ test("errors", function()
   check.fails({ field = "opts.pagesize", message = "did you mean 'pageSize'" }, processes.list, { pagesize = 1 })
   check.fails({ field = "opts.pageSize", code = "invalidValue" }, processes.list, { pageSize = 0 })
 end)
+
+test("a definition nested too deep is refused before anything is sent", function()
+  local definition = { name = "Deep" }
+  local node = definition
+  for _ = 1, 65 do
+    local group = { name = "g", parallel = false }
+    node.children = { group }
+    node = group
+  end
+  node.children = { jobruns.sendTask{ assignee = "user123", title = "T" } }
+  check.fails({ kind = "validation", field = "process", message = "nested more than 64 deep" }, processes.create, definition)
+end)

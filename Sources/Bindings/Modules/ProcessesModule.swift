@@ -20,6 +20,11 @@ enum ProcessesModule {
             } catch {
                 throw ScriptError(error.apiError())
             }
+            if Self.nesting(of: definition) > Self.maximumNesting {
+                throw args.invalid(
+                    "process", "groups are nested more than \(Self.maximumNesting) deep; a process's tree is at most that deep",
+                    code: .invalidValue)
+            }
             let model = try ModelCoding.model(Components.Schemas.ProcessCreate.self, from: definition, field: "process")
             let process = try session.call { () throws(ProcessesAPIError) in
                 try session.write(
@@ -101,5 +106,16 @@ enum ProcessesModule {
             iterator = advanced
             return process.map(ModelCoding.json)
         }
+    }
+
+    /// The deepest nesting of groups a definition may have. The API documents
+    /// no limit; the model coders stop at a few hundred levels, and checking
+    /// first gives a clear error instead of theirs.
+    static let maximumNesting = 64
+
+    /// How many levels of `children` a definition has.
+    static func nesting(of node: JSONValue) -> Int {
+        guard let children = node["children"]?.arrayValue else { return 0 }
+        return 1 + (children.map { nesting(of: $0) }.max() ?? 0)
     }
 }
