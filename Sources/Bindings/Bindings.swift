@@ -102,8 +102,9 @@ public enum Bindings {
     static let moduleKey = "procsh.module"
 
     /// Pushes a stand-in for `procsh[name]`, defined by the Lua chunk `source`:
-    /// its first call runs the chunk (which sets `procsh[name]`; `help` also
-    /// goes to the global) and then calls the real function.
+    /// its first call runs the chunk with the `procsh` table and an
+    /// `invalid(field, message [, code])` raiser (which sets `procsh[name]`;
+    /// `help` also goes to the global) and then calls the real function.
     static func pushLazyFunction(_ name: String, source: String, onto stack: LuaStack) {
         stack.push(function: { s in
             let arguments = s.top
@@ -111,7 +112,8 @@ public enum Bindings {
             let module = s.top
             try s.load(source, name: "=procsh.\(name)")
             s.pushValue(at: module)
-            try s.call(arguments: 1, results: 0)
+            ScriptError.pushValidationRaiser(onto: s, name: "procsh.\(name)")
+            try s.call(arguments: 2, results: 0)
             if name == "help" {
                 s.rawGet(module, key: name)
                 s.setGlobal(name)

@@ -37,7 +37,7 @@ struct CallArguments {
             }
             return id
         case .number:
-            throw invalid(name, "expected \(what) id (a string) or a table with an 'id', got number \(stack.lossyString(at: index) ?? "")")
+            throw invalid(name, "expected \(what) id (a string) or a table with an 'id', got number \(stack.isInteger(at: index) ? "\(stack.integer(at: index) ?? 0)" : "\(stack.number(at: index) ?? .nan)")")
         case let type:
             throw invalid(name, "expected \(what) id (a string) or a table with an 'id', got \(type == .nil || type == .none ? "nil" : type.name)")
         }

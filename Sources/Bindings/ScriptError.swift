@@ -116,3 +116,15 @@ struct ScriptError: Error, LuaRaisable {
         read(tableAt: index, in: stack).description
     }
 }
+
+extension ScriptError {
+    /// Pushes `invalid(field, message [, code])` for binding code written in
+    /// Lua: it raises a validation error table, as the Swift bindings do.
+    /// `code` is a ValidationError code name (default `wrongType`).
+    static func pushValidationRaiser(onto stack: LuaStack, name: String) {
+        stack.push(function: { s in
+            let code = s.string(at: 3).flatMap(ValidationError.Code.init(rawValue:)) ?? .wrongType
+            throw ScriptError(ValidationError(code: code, field: s.lossyString(at: 1) ?? "?", message: s.lossyString(at: 2) ?? "").apiError())
+        }, name: name)
+    }
+}

@@ -127,4 +127,21 @@ struct ReliabilityTests {
         let summary = result.stdout.split(separator: "\n").first { $0.hasPrefix("load:") } ?? "no summary"
         print("reliability: \(summary)")
     }
+
+    @Test("the bindings fuzzed: every call a result of the right type or a typed error, no crash, no hang")
+    func bindingsFuzz() async throws {
+        let (iterations, seeds) = Self.full ? (10_000, [1, 2, 3]) : (2_000, [1])
+        for seed in seeds {
+            let home = try makeTempDirectory()
+            var environment = baseEnvironment(home: home.path)
+            environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? environment["PATH"]
+            let result = try await run(
+                try Programs.procsh(), ["--sandbox", "Tests/reliability/fuzz/bindings_fuzz.lua", "\(iterations)", "\(seed)"],
+                environment: environment, directory: Programs.packageRoot, timeout: 600)
+            #expect(result.termination == .exit(0), "seed \(seed): \(result)")
+            let summary = result.stdout.split(separator: "\n").last { $0.hasPrefix("bindings fuzz:") } ?? "no summary"
+            #expect(summary.contains(" 0 findings"), "seed \(seed): \(result)")
+            print("reliability: seed \(seed), \(iterations) iterations: \(summary)")
+        }
+    }
 }

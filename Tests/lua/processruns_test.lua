@@ -77,3 +77,86 @@ test("procsh.inspect shows API objects in one line, and everything else as Lua",
   check.matches(procsh.inspect(e), "^<error: api 404 %(404%)")
   check.matches(procsh.inspect(run, { raw = true, depth = 1 }), "id = \"demo%-run\"")
 end)
+
+test("walkers name a node that is not a table, by its path", function()
+  check.fails({ kind = "validation", field = "node", code = "wrongType",
+    message = "processruns.isgroup expects a process run, group run or job run (a table), got number 5" }, processruns.isgroup, 5)
+  check.fails({ field = "node", message = "processruns.label expects a process run, group run or job run (a table), got nil" },
+    processruns.label)
+  check.fails({ field = "run.children", message = "processruns.tree expects children to be an array of job runs and group runs (a table), got number 5" },
+    processruns.tree, { children = 5 })
+  local e = check.fails({ field = "run.children[1]" }, processruns.find, { children = { 5 } }, "x")
+  check.eq(e.message, "processruns.find expects a job run or group run (a table), got number 5")
+  check.fails({ field = "run.children[1]" }, processruns.find, { children = { 5 } }, function() return true end)
+  check.fails({ field = "run.children[2].children[2]", message = "got string 'x'" },
+    processruns.jobs, { children = { { id = "a" }, { id = "g", children = { { id = "b" }, "x" } } } })
+  check.fails({ field = "run", message = "got string 'demo-run'" }, processruns.groups, "demo-run")
+end)
+
+test("each checks the whole tree before it yields anything", function()
+  local seen = 0
+  local ok, e = pcall(function()
+    for _ in processruns.each({ children = { { id = "a" }, 1, "x" } }) do seen = seen + 1 end
+  end)
+  check.eq(ok, false)
+  check.eq(seen, 0)
+  check.eq(e.field, "run.children[2]")
+  check.eq(e.message, "processruns.each expects a job run or group run (a table), got number 1")
+end)
+
+test("a tree that contains itself is a validation error, not a stack overflow", function()
+  local t = { id = "r", children = {} }
+  t.children[1] = t
+  for _, f in ipairs { "tree", "each", "jobs", "groups" } do
+    local e = check.fails({ kind = "validation", code = "wrongType", field = "run.children[1]" }, processruns[f], t)
+    check.eq(e.message, "processruns." .. f .. " expects a tree, but this group run is the same table as run, which contains it (a cycle)")
+  end
+  check.fails({ field = "run.children[1]", message = "(a cycle)" }, processruns.find, t, "x")
+  local g = { id = "g", children = { { id = "j" } } }
+  g.children[2] = g
+  check.fails({ field = "run.children[1].children[2]", message = "the same table as run.children[1]," },
+    processruns.tree, { id = "r", children = { g } })
+end)
+
+test("the same node twice is not a cycle", function()
+  local shared = { id = "s", action = "sendTask" }
+  local run = { id = "dag", children = { shared, { id = "g", parallel = false, children = { shared } }, shared } }
+  local ids = {}
+  for node, depth in processruns.each(run) do ids[#ids + 1] = node.id .. "@" .. depth end
+  check.eq(ids, { "s@0", "g@0", "s@1", "s@0" })
+end)
+
+test("groups nest at most 1000 levels", function()
+  local function chain(levels)
+    local root = { id = "r", children = {} }
+    local c = root
+    for i = 1, levels do
+      local g = { id = "g" .. i, parallel = false, children = {} }
+      c.children[1] = g
+      c = g
+    end
+    return root
+  end
+  local n = 0
+  for _ in processruns.groups(chain(1000)) do n = n + 1 end
+  check.eq(n, 1000)
+  local e = check.fails({ kind = "validation", message = "processruns.tree: groups nested more than 1000 levels deep" },
+    processruns.tree, chain(1001))
+  check.matches(e.field, "^run%.children%[1%]")
+end)
+
+test("a name or title that is not a string counts as absent", function()
+  check.eq(processruns.label({ name = 5 }), nil)
+  check.eq(processruns.label({ name = procsh.null }), nil)
+  check.eq(processruns.label({ name = procsh.null, arguments = { type = "sendTask", sendTaskArgs = { title = "T" } } }), "T")
+  check.eq(processruns.label({ arguments = { type = "sendTask", sendTaskArgs = { title = procsh.null } } }), nil)
+  local text = processruns.tree({ id = "r", name = procsh.null, status = "running",
+    children = { { id = "g", name = procsh.null, ordinal = 0, parallel = true, readOnly = false, status = "waiting", children = {} } } })
+  check.eq(text, 'r "" [running]\n  0 group g  "" [waiting] parallel')
+  check.eq(procsh.inspect({ id = "g", name = procsh.null, parallel = true, children = {} }), "<group run g, 0 children>")
+end)
+
+test("processruns.get names the number it was given", function()
+  check.fails({ field = "processRun", message = "got number 5" }, processruns.get, 5)
+  check.fails({ field = "processRun", message = "got number 2.5" }, processruns.get, 2.5)
+end)

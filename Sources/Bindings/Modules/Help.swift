@@ -82,7 +82,8 @@ function procsh.help(what)
       return
     end
   end
-  print("no help for " .. tostring(what) .. "; help() lists the API")
+  local ok, shown = pcall(tostring, what)  -- a broken __tostring must not break help
+  print("no help for " .. ((ok and type(shown) == "string") and shown or type(what)) .. "; help() lists the API")
 end
 """#
 }

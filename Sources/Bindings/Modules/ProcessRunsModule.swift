@@ -12,10 +12,7 @@ enum ProcessRunsModule {
         // The tree walkers are plain Lua (TreeWalkers.swift), added to the table.
         try stack.load(TreeWalkers.source, name: "=processruns")
         stack.pushValue(at: -2)
-        stack.push(function: { s in  // invalid(field, message): a validation error table
-            let field = s.string(at: 1) ?? "?"
-            throw ScriptError(ValidationError(code: .wrongType, field: field, message: s.string(at: 2) ?? "").apiError())
-        }, name: "processruns")
+        ScriptError.pushValidationRaiser(onto: stack, name: "processruns")
         try stack.call(arguments: 2, results: 0)
     }
 }

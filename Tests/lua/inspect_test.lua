@@ -1,0 +1,79 @@
+-- procsh.inspect: its options are checked, and odd values do not break it.
+local check = require "check"
+
+test("opts is a table of options, or nil", function()
+  check.fails({ kind = "validation", field = "opts", code = "wrongType",
+    message = "procsh.inspect expects a table of options ({ depth =, items =, raw = }), got number 5" }, procsh.inspect, {}, 5)
+  check.eq(procsh.inspect({ 1 }, nil), "{ 1 }")
+  check.eq(procsh.inspect({ 1 }, procsh.null), "{ 1 }")
+  check.eq(procsh.inspect({ 1 }, { depth = procsh.null, items = procsh.null, raw = procsh.null }), "{ 1 }")
+end)
+
+test("depth and items are integers, 0 or more", function()
+  check.fails({ field = "opts.items", code = "invalidValue", message = "got -1000000000000000" },
+    procsh.inspect, { 1, 2, 3 }, { items = -1e15 })
+  check.fails({ field = "opts.items", code = "invalidValue", message = "procsh.inspect expects an integer, 0 or more, got -1" },
+    procsh.inspect, { 1, 2, 3 }, { items = -1 })
+  check.fails({ field = "opts.depth", code = "wrongType", message = "got string '2'" }, procsh.inspect, {}, { depth = "2" })
+  check.fails({ field = "opts.items", code = "wrongType", message = "got string '2'" }, procsh.inspect, {}, { items = "2" })
+  check.fails({ field = "opts.items", code = "wrongType", message = "got number 1.5" }, procsh.inspect, {}, { items = 1.5 })
+  check.fails({ field = "opts.depth", code = "wrongType" }, procsh.inspect, {}, { depth = math.huge })
+  check.fails({ field = "opts.depth", code = "wrongType" }, procsh.inspect, {}, { depth = 0 / 0 })
+  check.fails({ field = "opts.raw", code = "wrongType", message = "expects a boolean, got number 1" }, procsh.inspect, {}, { raw = 1 })
+  check.eq(procsh.inspect({ 1, 2, 3 }, { items = 2 }), "{ 1, 2, ... (1 more) }")
+  check.eq(procsh.inspect({ 1, 2, 3 }, { items = 2.0 }), "{ 1, 2, ... (1 more) }")
+  check.eq(procsh.inspect({ 1, 2, 3 }, { items = 0 }), "{ ... (3 more) }")
+  check.eq(procsh.inspect({ 1, 2, 3 }, { items = math.maxinteger }), "{ 1, 2, 3 }")
+  check.eq(procsh.inspect({ a = { 1 } }, { depth = 0 }), "{...}")
+  check.eq(procsh.inspect({ a = { 1 } }, { depth = 1e15 }), "{ a = { 1 } }")
+end)
+
+test("an unknown option, with a suggestion", function()
+  check.fails({ field = "opts.dept", code = "unknownField",
+    message = "unknown option 'dept' (did you mean 'depth'?); the options are depth, items, raw" }, procsh.inspect, {}, { dept = 1 })
+  check.fails({ field = "opts.Raw", message = "(did you mean 'raw'?)" }, procsh.inspect, {}, { Raw = true })
+  check.fails({ field = "opts.colour", message = "unknown option 'colour'; the options are" }, procsh.inspect, {}, { colour = 1 })
+  check.fails({ field = "opts[1]", code = "unknownField" }, procsh.inspect, {}, { "x" })
+end)
+
+test("an error is the same error table every binding raises", function()
+  local ok, e = pcall(procsh.inspect, {}, { items = -1 })
+  check.eq(ok, false)
+  check.truthy(procsh.iserror(e), "an error table")
+  check.eq(getmetatable(e), getmetatable(select(2, pcall(processruns.get, 5))))
+  check.eq(e.attempts, 0)
+  check.eq(e.retryable, false)
+end)
+
+test("API objects with fields of unexpected types", function()
+  check.eq(procsh.inspect({ id = "x", name = {} }), "{ id = \"x\", name = {} }")
+  check.eq(procsh.inspect({ id = "j", action = "sendTask", name = {}, status = {}, ordinal = 1.5 }), "<job run j sendTask>")
+  check.eq(procsh.inspect({ id = "j", action = "sendTask", name = procsh.null, status = "waiting", ordinal = 2 }),
+    "<job run j #2 sendTask [waiting]>")
+  check.eq(procsh.inspect({ id = "j", action = "sendTask", arguments = { type = "sendTask", sendTaskArgs = { title = 7 } } }),
+    "<job run j sendTask>")
+  check.eq(procsh.inspect({ id = "p", name = 5, children = { 1, 2 } }), "<process run p, 2 children>")
+end)
+
+test("metamethods are not consulted", function()
+  local boom = function() error("metamethod called") end
+  local t = setmetatable({ 1, a = 2 }, { __index = boom, __pairs = boom, __len = boom, __tostring = boom, __name = "odd" })
+  check.eq(procsh.inspect(t), "{ 1, a = 2 }")
+  local key = setmetatable({}, { __tostring = boom })
+  check.matches(procsh.inspect({ [key] = 1 }), "^{ %[table: 0x%x+%] = 1 }$")
+  local c = setmetatable({}, { __tostring = boom })
+  c.self = c
+  check.matches(procsh.inspect(c), "^{ self = <cycle: table: 0x%x+> }$")
+  check.eq(procsh.inspect(setmetatable({ id = "j", action = "sendTask" }, { __index = boom })), "<job run j sendTask>")
+end)
+
+test("one result, a string", function()
+  check.eq(select("#", procsh.inspect("a\nb")), 1)
+  check.eq(procsh.inspect("a\nb"), '"a\\nb"')
+end)
+
+test("only the items shown are rendered", function()
+  local big = {}
+  for i = 1, 100000 do big[i] = { i } end
+  check.eq(procsh.inspect(big, { items = 2 }), "{ { 1 }, { 2 }, ... (99998 more) }")
+end)
