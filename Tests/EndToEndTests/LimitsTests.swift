@@ -68,12 +68,11 @@ struct LimitsTests {
 
     @Test("--timeout ends procsh.sleep, however long, with 75")
     func timeoutEndsASleep() async throws {
-        for seconds in ["5", "1e19"] {
-            let started = Date()
-            let r = try await UnattendedRunTests.procsh(["--timeout", "0.5", "-e", "procsh.sleep(\(seconds)) print('after')"], timeout: 30)
+        for seconds in ["600", "1e19"] {  // only the limit can end these before the harness kills procsh
+            let r = try await UnattendedRunTests.procsh(["--timeout", "0.5", "-e", "procsh.sleep(\(seconds)) print('after')"], timeout: 120)
+            #expect(!r.timedOut, "\(r)")
             #expect(r.termination == .exit(75), "\(r)")
             #expect(!r.stdout.contains("after"), "\(r)")
-            #expect(Date().timeIntervalSince(started) < 10)
         }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// sandbox, the bindings fuzzer. Each runs a small subset by default and the
 /// full size with `PROCSH_FULL=1`. The figures are printed as `reliability:`
 /// lines in the test log.
-@Suite("Reliability", .enabled(if: !Programs.procshIsReference, "procsh's own sandbox and bindings"))
+@Suite("Reliability", .serialized, .enabled(if: !Programs.procshIsReference, "procsh's own sandbox and bindings"))
 struct ReliabilityTests {
     static let full = ProcessInfo.processInfo.environment["PROCSH_FULL"] == "1"
 
@@ -88,15 +88,16 @@ struct ReliabilityTests {
 
     @Test("latency with --timeout: a clean timeout (75) naming the request, no hang")
     func latencyAndRunTimeout() async throws {
-        let (server, base) = try await SandboxServeTests.serve(["--faults", "latency=30s", "--quiet"])
+        // The sandbox would answer after 10 minutes: only the run's limit can end this in time.
+        let (server, base) = try await SandboxServeTests.serve(["--faults", "latency=600s", "--quiet"])
         let started = Date()
-        let result = try await Self.procsh(base, ["--timeout", "1", "-e", "processruns.get('demo-run')"], timeout: 20)
+        let result = try await Self.procsh(base, ["--timeout", "1", "-e", "processruns.get('demo-run')"], timeout: 120)
         let elapsed = Date().timeIntervalSince(started)
         await Self.stop(server)
+        #expect(!result.timedOut, "procsh stopped at its limit: \(result)")
         #expect(result.termination == .exit(75), "\(result)")
         #expect(result.stderr.contains("timeout (runTimeout)") && result.stderr.contains("[GET /processRuns/demo-run]"), "\(result)")
-        #expect(elapsed < 10, "stopped at its limit, not at the server's pace: \(elapsed) s")
-        print("reliability: latency=30s with --timeout 1: exit 75 after \(String(format: "%.1f", elapsed)) s")
+        print("reliability: latency=600s with --timeout 1: exit 75 after \(String(format: "%.1f", elapsed)) s")
     }
 
     @Test("a misbehaving server: every case a typed error in time, no crash, no hang, no credentials elsewhere")
@@ -142,6 +143,16 @@ struct ReliabilityTests {
             let summary = result.stdout.split(separator: "\n").last { $0.hasPrefix("bindings fuzz:") } ?? "no summary"
             #expect(summary.contains(" 0 findings"), "seed \(seed): \(result)")
             print("reliability: seed \(seed), \(iterations) iterations: \(summary)")
+        }
+    }
+
+    @Test("memcheck: LuaKit's and Bindings' tests without an invalid access or a leak, and no leak growth over 110,000 failing calls",
+          .enabled(if: full, "the full run (PROCSH_FULL=1): a few minutes under valgrind"))
+    func memcheck() async throws {
+        let result = try await Self.tool(["bash", "Tests/reliability/memory/memcheck.sh"], timeout: 1800)
+        #expect(result.termination == .exit(0), "\(result)")
+        for line in result.stdout.split(separator: "\n") where line.hasPrefix("memcheck:") {
+            print("reliability: \(line)")
         }
     }
 }
