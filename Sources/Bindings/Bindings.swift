@@ -101,29 +101,56 @@ public enum Bindings {
     /// replace the global).
     static let moduleKey = "procsh.module"
 
-    /// Pushes a stand-in for `procsh[name]`, defined by the Lua chunk `source`:
-    /// its first call runs the chunk with the `procsh` table and an
-    /// `invalid(field, message [, code])` raiser (which sets `procsh[name]`;
-    /// `help` also goes to the global) and then calls the real function.
+    /// Pushes a stand-in for `procsh[name]`, defined by the Lua chunk `source`
+    /// (see ``setLazyFunctions``); `help` also goes to the global.
     static func pushLazyFunction(_ name: String, source: String, onto stack: LuaStack) {
-        stack.push(function: { s in
-            let arguments = s.top
-            s.rawGet(luash_registryindex(), key: moduleKey)
-            let module = s.top
-            try s.load(source, name: "=procsh.\(name)")
-            s.pushValue(at: module)
-            ScriptError.pushValidationRaiser(onto: s, name: "procsh.\(name)")
-            try s.call(arguments: 2, results: 0)
+        stack.newTable()  // the stand-in is set in this table, then moved onto the stack
+        setLazyFunctions([name], source: source, chunk: "procsh.\(name)", moduleKey: moduleKey, in: -1, onto: stack) { s, module in
             if name == "help" {
                 s.rawGet(module, key: name)
                 s.setGlobal(name)
             }
-            s.rawGet(module, key: name)
-            s.remove(at: module)
-            s.insert(at: 1)
-            try s.call(arguments: arguments, results: nil)
-            return s.top
-        }, name: "procsh.\(name)")
+        }
+        stack.rawGet(-1, key: name)
+        stack.remove(at: -2)
+    }
+
+    /// Sets stand-ins for the functions `names` in the table at `index`,
+    /// which the Lua chunk `source` defines: the first call of any runs the
+    /// chunk with the module table (found in the registry at `moduleKey`) and
+    /// an `invalid(field, message [, code])` raiser, which replaces them all,
+    /// then calls the real function. Most runs never call these, and every
+    /// run would pay for compiling them at start.
+    static func setLazyFunctions(
+        _ names: [String], source: String, chunk: String, moduleKey: String, in index: Int32, onto stack: LuaStack,
+        afterLoad: @escaping @Sendable (LuaStack, Int32) -> Void = { _, _ in }
+    ) {
+        let table = stack.absoluteIndex(index)
+        let readyKey = "\(moduleKey).\(chunk).ready"
+        for name in names {
+            stack.push(function: { s in
+                let arguments = s.top
+                s.rawGet(luash_registryindex(), key: moduleKey)
+                let module = s.top
+                let ready = s.rawGet(luash_registryindex(), key: readyKey) != .nil
+                s.pop()
+                if !ready {  // a stand-in kept from before the first call must not compile the chunk again
+                    try s.load(source, name: "=\(chunk)")
+                    s.pushValue(at: module)
+                    ScriptError.pushValidationRaiser(onto: s, name: chunk)
+                    try s.call(arguments: 2, results: 0)
+                    s.push(true)
+                    s.rawSet(luash_registryindex(), key: readyKey)
+                    afterLoad(s, module)
+                }
+                s.rawGet(module, key: name)
+                s.remove(at: module)
+                s.insert(at: 1)
+                try s.call(arguments: arguments, results: nil)
+                return s.top
+            }, name: "\(chunk).\(name)")
+            stack.rawSet(table, key: name)
+        }
     }
 
     /// The exit status for an error that ended the run: by `kind` for an

@@ -1,3 +1,4 @@
+import CLuaShim
 import JSON
 import LuaKit
 import ProcessesAPI
@@ -9,11 +10,12 @@ enum ProcessRunsModule {
         module.add("get") { args in
             try session.get(args, "processRun", what: "a process run", operationID: "getProcessRun", collection: "processRuns")
         }
-        // The tree walkers are plain Lua (TreeWalkers.swift), added to the table.
-        try stack.load(TreeWalkers.source, name: "=processruns")
-        stack.pushValue(at: -2)
-        ScriptError.pushValidationRaiser(onto: stack, name: "processruns")
-        try stack.call(arguments: 2, results: 0)
+        // The tree walkers are plain Lua (TreeWalkers.swift), compiled on first use.
+        stack.pushValue(at: -1)
+        stack.rawSet(luash_registryindex(), key: TreeWalkers.moduleKey)
+        Bindings.setLazyFunctions(
+            TreeWalkers.names, source: TreeWalkers.source, chunk: "processruns", moduleKey: TreeWalkers.moduleKey, in: -1,
+            onto: stack)
     }
 }
 
