@@ -81,9 +81,10 @@ public enum Bindings {
         // runs never call them, and every run would pay for compiling them.
         stack.pushValue(at: procsh)
         stack.rawSet(luash_registryindex(), key: moduleKey)
-        for (name, source) in [("inspect", Inspect.source), ("help", Help.source)] {
-            pushLazyFunction(name, source: source, onto: stack)
-            stack.rawSet(procsh, key: name)
+        setLazyFunctions(["inspect"], source: Inspect.source, chunk: "procsh.inspect", moduleKey: moduleKey, in: procsh, onto: stack)
+        setLazyFunctions(["help"], source: Help.source, chunk: "procsh.help", moduleKey: moduleKey, in: procsh, onto: stack) { s, module in
+            s.rawGet(module, key: "help")
+            s.setGlobal("help")
         }
         stack.rawGet(procsh, key: "help")
         stack.setGlobal("help")
@@ -100,20 +101,6 @@ public enum Bindings {
     /// The registry key of the `procsh` table (as installed; scripts may
     /// replace the global).
     static let moduleKey = "procsh.module"
-
-    /// Pushes a stand-in for `procsh[name]`, defined by the Lua chunk `source`
-    /// (see ``setLazyFunctions``); `help` also goes to the global.
-    static func pushLazyFunction(_ name: String, source: String, onto stack: LuaStack) {
-        stack.newTable()  // the stand-in is set in this table, then moved onto the stack
-        setLazyFunctions([name], source: source, chunk: "procsh.\(name)", moduleKey: moduleKey, in: -1, onto: stack) { s, module in
-            if name == "help" {
-                s.rawGet(module, key: name)
-                s.setGlobal(name)
-            }
-        }
-        stack.rawGet(-1, key: name)
-        stack.remove(at: -2)
-    }
 
     /// Sets stand-ins for the functions `names` in the table at `index`,
     /// which the Lua chunk `source` defines: the first call of any runs the

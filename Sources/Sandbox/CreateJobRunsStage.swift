@@ -21,12 +21,10 @@ struct CreateJobRunsStage: ServerMiddleware {
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard operationID == Self.operationID, request.method == .post, let body,
-            Self.isJSON(request.headerFields[.contentType])
+        // BodyStage has parsed a JSON body (and only a JSON body).
+        guard operationID == Self.operationID, request.method == .post, let document = ParsedBody.json,
+            let call = Self.call(path: request.path ?? "", body: document)
         else { return try await next(request, body, metadata) }
-        guard let document = ParsedBody.json, let call = Self.call(path: request.path ?? "", body: document) else {
-            return try await next(request, body, metadata)
-        }
         let created = try store.createJobRuns(runID: call.runID, placement: call.placement, jobs: call.jobs)
         var response = HTTPResponse(status: .created)
         response.headerFields[.contentType] = "application/json; charset=utf-8"
@@ -49,16 +47,6 @@ struct CreateJobRunsStage: ServerMiddleware {
             jobs.append(job)
         }
         return Call(runID: runID, placement: placement, jobs: jobs)
-    }
-
-    static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
-        let trimmed = type.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            .reversed().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.reversed()
-        // ASCII case folding: media types are case-insensitive (RFC 9110).
-        let lower = { (c: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c) ? c | 0x20 : c }
-        return trimmed.count == 16 && zip(trimmed, "application/json".utf8).allSatisfy { lower($0) == $1 }
     }
 
     // MARK: The request target

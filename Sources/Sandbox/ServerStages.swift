@@ -152,7 +152,7 @@ struct BodyStage: ServerMiddleware {
         if bytes.isEmpty && request.headerFields[.contentType] == nil {
             return try await next(request, nil, metadata)
         }
-        guard !bytes.isEmpty, CreateJobRunsStage.isJSON(request.headerFields[.contentType]) else {
+        guard !bytes.isEmpty, Self.isJSON(request.headerFields[.contentType]) else {
             return try await next(request, HTTPBody(bytes), metadata)
         }
         let document: JSONValue
@@ -167,6 +167,19 @@ struct BodyStage: ServerMiddleware {
             throw SandboxError.invalid("invalidRequest", "\(path): null is not allowed; leave the member out instead", target: path)
         }
         return try await ParsedBody.$json.withValue(document) { try await next(request, HTTPBody(bytes), metadata) }
+    }
+}
+
+extension BodyStage {
+    /// Whether a Content-Type is JSON (`application/json`, any parameters, any case).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        let trimmed = type.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            .reversed().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.reversed()
+        // ASCII case folding: media types are case-insensitive (RFC 9110).
+        let lower = { (c: UInt8) in (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c) ? c | 0x20 : c }
+        return trimmed.count == 16 && zip(trimmed, "application/json".utf8).allSatisfy { lower($0) == $1 }
     }
 }
 

@@ -30,10 +30,10 @@ struct CreateJobRunsStageTests {
     @Test("JSON content types, as RFC 9110 compares them")
     func jsonContentTypes() {
         for yes in ["application/json", "Application/JSON", " application/json ; charset=utf-8", "application/json;charset=UTF-8"] {
-            #expect(CreateJobRunsStage.isJSON(yes), "\(yes)")
+            #expect(BodyStage.isJSON(yes), "\(yes)")
         }
         for no in [nil, "", "application/jsonx", "application/json-patch+json", "text/plain", "application\u{0F}json", "application/jso"] {
-            #expect(!CreateJobRunsStage.isJSON(no), "\(no ?? "nil")")
+            #expect(!BodyStage.isJSON(no), "\(no ?? "nil")")
         }
     }
 

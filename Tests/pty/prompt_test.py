@@ -30,9 +30,12 @@ def start(*args, home=None, extra_env=None):
 
 def finish(child):
     """Ctrl-D at the prompt; returns the exit status. A Ctrl-D typed before
-    the prompt switched the terminal to raw mode can be discarded, so it is
-    typed again until procsh ends."""
-    for _ in range(10):
+    the prompt switched the terminal to raw mode can be discarded, or reach
+    the line as a literal ^D (then Ctrl-D deletes instead of ending), so each
+    try first clears the line (Ctrl-U) and types Ctrl-D again until procsh ends."""
+    for attempt in range(10):
+        if attempt:
+            child.sendcontrol("u")
         child.sendeof()
         if child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=2) == 0:
             break
