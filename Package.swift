@@ -13,6 +13,12 @@ let startupLinkerFlags = [
     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/procsh/Linker/exports.map",
 ]
 
+// A release build links the Swift runtime and Foundation statically into each
+// executable, so the plain `swift build -c release` is the binary we ship:
+// loading them as shared libraries costs about 5 ms at every start
+// (BENCHMARKS.md, "Start-up"). Debug builds keep them shared: they link faster.
+let staticRuntime = LinkerSetting.unsafeFlags(["-static-stdlib"], .when(configuration: .release))
+
 let package = Package(
     name: "procsh",
     products: [
@@ -100,7 +106,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Linker"],
-            linkerSettings: [.unsafeFlags(startupLinkerFlags)]),
+            linkerSettings: [.unsafeFlags(startupLinkerFlags), staticRuntime]),
         // `procsh sandbox ...`: a helper procsh runs (exec) for the subcommand, so
         // the server's libraries never weigh on procsh's start-up.
         .executableTarget(
@@ -110,7 +116,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]),
+            ],
+            linkerSettings: [staticRuntime]),
         // Benchmark helpers (scripts/bench): a Hummingbird hello-world to compare
         // the sandbox with, and in-process timings of the sandbox's store.
         .executableTarget(
@@ -118,7 +125,8 @@ let package = Package(
             dependencies: [
                 "Sandbox", "ProcessesAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ]),
+            ],
+            linkerSettings: [staticRuntime]),
         // Helpers shared by the test targets (a seeded generator of JSON values).
         .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),

@@ -18,7 +18,7 @@ struct PromptTests {
     func prompt(name: String) async throws {
         let home = try makeTempDirectory()
         let r = try await run(
-            "/usr/bin/env", ["python3", "Tests/pty/prompt_test.py", try Programs.procsh(), name],
+            "/usr/bin/env", [try Programs.python(), "Tests/pty/prompt_test.py", try Programs.procsh(), name],
             environment: baseEnvironment(home: home.path).merging(["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]) { _, n in n },
             directory: Programs.packageRoot, timeout: 120)
         #expect(r.termination == .exit(0), "\(r)")

@@ -107,7 +107,7 @@ struct ReliabilityTests {
     @Test("a misbehaving server: every case a typed error in time, no crash, no hang, no credentials elsewhere")
     func misbehavingServer() async throws {
         let result = try await Self.tool(
-            ["python3", "Tests/reliability/misbehaving/test_misbehaving.py", try Programs.procsh()], timeout: 240)
+            [try Programs.python(), "Tests/reliability/misbehaving/test_misbehaving.py", try Programs.procsh()], timeout: 240)
         #expect(result.termination == .exit(0), "\(result)")
         let summary = result.stdout.split(separator: "\n").last { $0.hasPrefix("misbehaving:") } ?? "no summary"
         #expect(summary.contains(" 0 failed"), "\(result)")
@@ -127,7 +127,7 @@ struct ReliabilityTests {
     @Test("wrk against the sandbox: only 201s, every job run kept, memory back to its baseline after reset")
     func sandboxUnderLoad() async throws {
         let result = try await Self.tool(
-            ["python3", "Tests/reliability/load/wrk_load.py", try Programs.procsh(), Self.full ? "30" : "5", "64"], timeout: 180)
+            [try Programs.python(), "Tests/reliability/load/wrk_load.py", try Programs.procsh(), Self.full ? "30" : "5", "64"], timeout: 180)
         #expect(result.termination == .exit(0), "\(result)")
         let summary = result.stdout.split(separator: "\n").first { $0.hasPrefix("load:") } ?? "no summary"
         print("reliability: \(summary)")

@@ -36,7 +36,7 @@ struct SandboxServeTests {
         #expect(result.termination == .exit(0), "SIGTERM stops the sandbox cleanly: \(result)")
     }
 
-    /// Runs a helper program (curl, python3) and returns its stdout.
+    /// Runs a helper program (curl, the project's Python) and returns its stdout.
     static func tool(_ arguments: [String], input: String? = nil) async throws -> String {
         let dir = try makeTempDirectory(files: [:])
         var environment = ProcessInfo.processInfo.environment
@@ -99,7 +99,7 @@ struct SandboxServeTests {
                 print(r.status_code)
                 print(json.dumps(r.json()))
                 """
-            let answer = try await Self.tool(["python3", "-c", script, Self.body])
+            let answer = try await Self.tool([try Programs.python(), "-c", script, Self.body])
             let lines = answer.split(separator: "\n")
             #expect(lines.first == "201", "\(answer)")
             #expect(lines.last?.contains("Content Request 1") == true)

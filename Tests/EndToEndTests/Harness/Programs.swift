@@ -56,6 +56,16 @@ enum Programs {
         return path
     }
 
+    /// The project's own Python (`<root>/.venv`, made by `scripts/setup test`), which has
+    /// the packages the Python helpers import; never the system's, which may have none.
+    static func python() throws -> String {
+        let path = packageRoot.appendingPathComponent(".venv/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw HarnessError("\(path) not found: `scripts/setup test` makes the project's Python environment")
+        }
+        return path
+    }
+
     /// True when PROCSH_BIN is the reference interpreter itself (harness validation run:
     /// `PROCSH_BIN=/usr/bin/lua5.4 swift test`). Then procsh-only checks are skipped and
     /// procsh's interactive output is un-echoed like the reference's (it *is* readline lua).

@@ -8,8 +8,8 @@
 #           subset, ~12 s; 300 is the full run, ~80 s on 2 idle cores)
 #
 # Starts `procsh sandbox serve` on a free port with the demo data, gets a token
-# for sandbox-client, and runs schemathesis 4.x (python3 -m pip install
-# schemathesis) against Sources/Sandbox/openapi.yaml: every phase (examples,
+# for sandbox-client, and runs schemathesis 4.x (from the project's virtual
+# environment, .venv: `scripts/setup test` installs it) against Sources/Sandbox/openapi.yaml: every phase (examples,
 # coverage, fuzzing, stateful), positive and negative data, and the checks
 # not_a_server_error, response_schema_conformance (formats validated),
 # status_code_conformance, content_type_conformance and
@@ -45,8 +45,10 @@ seed=20260401
 version='2026-04-01.processes.preview'
 checks=not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance
 
-command -v schemathesis >/dev/null || { echo "$0: schemathesis not found (python3 -m pip install schemathesis)" >&2; exit 1; }
-st_version=$(schemathesis --version | grep -oE '[0-9]+(\.[0-9]+)+' | head -n 1)
+python=$root/.venv/bin/python
+schemathesis=$root/.venv/bin/schemathesis
+[[ -x $schemathesis ]] || { echo "$0: $schemathesis not found: run scripts/setup test" >&2; exit 1; }
+st_version=$("$schemathesis" --version | grep -oE '[0-9]+(\.[0-9]+)+' | head -n 1)
 [[ ${st_version%%.*} == 4 ]] || { echo "$0: needs schemathesis 4.x, found $st_version" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/procsh-schemathesis.XXXXXX")
@@ -92,11 +94,11 @@ fi
 
 token=$(curl -sS --fail --noproxy '*' -u sandbox-client:sandbox-secret -H "X-Version: $version" \
     -d grant_type=client_credentials "$base/oauth2/token" \
-    | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+    | "$python" -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 
 reports=${SCHEMATHESIS_REPORT_DIR:-$work/reports}
 status=0
-schemathesis --config-file "$config" run "$spec" \
+"$schemathesis" --config-file "$config" run "$spec" \
     --url "$base" \
     --header "Authorization: Bearer $token" \
     --header "X-Version: $version" \
@@ -114,7 +116,7 @@ wait "$st_pid" || status=$?
 st_pid=
 
 # The summary line, from the JSON report; any failure or error also fails the script.
-summary=$(python3 - "$reports" <<'EOF'
+summary=$("$python" - "$reports" <<'EOF'
 import glob, json, sys
 files = sorted(glob.glob(sys.argv[1] + "/json-*.json"))
 if not files:
