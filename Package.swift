@@ -16,8 +16,13 @@ let startupLinkerFlags = [
 // A release build links the Swift runtime and Foundation statically into each
 // executable, so the plain `swift build -c release` is the binary we ship:
 // loading them as shared libraries costs about 5 ms at every start
-// (BENCHMARKS.md, "Start-up"). Debug builds keep them shared: they link faster.
-let staticRuntime = LinkerSetting.unsafeFlags(["-static-stdlib"], .when(configuration: .release))
+// (BENCHMARKS.md, "Start-up"). The executable's own module is compiled against
+// the static Foundation too: its link entries name the static libraries that
+// Foundation needs in turn. Debug builds keep them shared: they link faster.
+let staticRuntime = (
+    swift: SwiftSetting.unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+    linker: LinkerSetting.unsafeFlags(["-static-stdlib"], .when(configuration: .release))
+)
 
 let package = Package(
     name: "procsh",
@@ -106,7 +111,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Linker"],
-            linkerSettings: [.unsafeFlags(startupLinkerFlags), staticRuntime]),
+            swiftSettings: [staticRuntime.swift],
+            linkerSettings: [.unsafeFlags(startupLinkerFlags), staticRuntime.linker]),
         // `procsh sandbox ...`: a helper procsh runs (exec) for the subcommand, so
         // the server's libraries never weigh on procsh's start-up.
         .executableTarget(
@@ -117,7 +123,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            linkerSettings: [staticRuntime]),
+            swiftSettings: [staticRuntime.swift],
+            linkerSettings: [staticRuntime.linker]),
         // Benchmark helpers (scripts/bench): a Hummingbird hello-world to compare
         // the sandbox with, and in-process timings of the sandbox's store.
         .executableTarget(
@@ -126,7 +133,8 @@ let package = Package(
                 "Sandbox", "ProcessesAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            linkerSettings: [staticRuntime]),
+            swiftSettings: [staticRuntime.swift],
+            linkerSettings: [staticRuntime.linker]),
         // Helpers shared by the test targets (a seeded generator of JSON values).
         .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),

@@ -209,12 +209,13 @@ public final class ProcessesClient: Sendable {
 
     // MARK: Plumbing
 
-    /// Fetches an access token with the client credentials.
+    /// Fetches an access token with the client credentials. No X-Version, as
+    /// Workiva's own samples send it: IAM documents none on this request.
     func fetchToken() async throws -> (token: String, expiresIn: Double?) {
         let scope = configuration.credentials?.scope
         let answer = try await call("POST", "/oauth2/token", safeToRepeat: true) {
             try await api.requestToken(
-                headers: .init(xVersion: .v2026_04_01_processes_preview),
+                headers: .init(),
                 body: .urlEncodedForm(.init(grantType: .clientCredentials, scope: scope))
             ).ok.body.json
         }

@@ -107,7 +107,8 @@ struct ErrorStage: ServerMiddleware {
     }
 }
 
-/// Every operation needs `X-Version: 2026-04-01.processes.preview`.
+/// Every operation needs `X-Version: 2026-04-01.processes.preview`; the token
+/// request may leave it out (Workiva's IAM documents none there), but not send another.
 struct VersionStage: ServerMiddleware {
     static let header = HTTPField.Name("X-Version")!
 
@@ -117,10 +118,9 @@ struct VersionStage: ServerMiddleware {
         let value = request.headerFields[Self.header]
         guard value == APIVersion.current else {
             if operationID == AuthStage.tokenOperation {  // the token endpoint answers in OAuth's shape
+                guard let value else { return try await next(request, body, metadata) }
                 throw SandboxError.oauth(
-                    400, "invalid_request",
-                    value == nil ? "the X-Version header is required: send X-Version: \(APIVersion.current)"
-                        : "X-Version \(value!) is not served here: send X-Version: \(APIVersion.current)")
+                    400, "invalid_request", "X-Version \(value) is not served here: send X-Version: \(APIVersion.current) or none")
             }
             throw SandboxError.invalid(
                 "invalidVersion",

@@ -82,7 +82,7 @@ struct SandboxCommand: ParsableCommand {
                           demo credentials: sandbox-client / sandbox-secret (file:read file:write)
                                             sandbox-reader / sandbox-secret (file:read)
                           demo process run: demo-run (a complete one: demo-run-complete)
-                          token: curl -s -u sandbox-client:sandbox-secret -H 'X-Version: 2026-04-01.processes.preview' -d grant_type=client_credentials \(base)/oauth2/token
+                          token: curl -s -u sandbox-client:sandbox-secret -d grant_type=client_credentials \(base)/oauth2/token
                           admin: POST /_sandbox/reset, GET /_sandbox/state, GET /_sandbox/requests, GET /_sandbox/stats
                         """)
                     fflush(luash_stdout())

@@ -207,7 +207,7 @@ fi
 # The test's own figures, natively (valgrind replaces malloc, so the C heap
 # figure means nothing under it).
 native_status=0
-PROCSH_LEAK_CALLS=10000 NO_COLOR=1 "$bundle" --testing-library swift-testing --filter LeakGrowthTests \
+PROCSH_TEST_ALONE=1 PROCSH_LEAK_CALLS=10000 NO_COLOR=1 "$bundle" --testing-library swift-testing --filter LeakGrowthTests \
     >"$work/native.out" 2>&1 || native_status=$?
 native=$(sed -n 's/^leak-growth: //p' "$work/native.out" | tail -1)
 echo "memcheck: leak growth natively: ${native:-no figures}"
