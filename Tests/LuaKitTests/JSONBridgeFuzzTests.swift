@@ -72,7 +72,9 @@ import Testing
         case (.array(let x), .array(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { differsOnlyInEmptyContainers($0, $1) }
         case (.object(let x), .object(let y)):
-            return x.keys.sorted() == y.keys.sorted() && x.keys.allSatisfy { differsOnlyInEmptyContainers(x[$0]!, y[$0]!) }
+            return x.keys.sorted() == y.keys.sorted() && x.allSatisfy { key, value in
+                y[key].map { differsOnlyInEmptyContainers(value, $0) } ?? false
+            }
         case (.array(let x), .object(let y)), (.object(let y), .array(let x)):
             return x.isEmpty && y.isEmpty
         default:

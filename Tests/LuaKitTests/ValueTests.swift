@@ -59,7 +59,11 @@ struct ValueTests {
         var keys: [String] = []
         s.pushNil()
         while s.next(-2) {
-            keys.append(s.type(at: -2) == .string ? s.string(at: -2)! : "#\(s.integer(at: -2)!)")
+            if s.type(at: -2) == .string {
+                keys.append(try #require(s.string(at: -2)))
+            } else {
+                keys.append("#\(try #require(s.integer(at: -2)))")
+            }
             s.pop()
         }
         #expect(keys.sorted() == ["#1", "answer", "seven"])

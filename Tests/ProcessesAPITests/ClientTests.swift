@@ -26,10 +26,15 @@ struct AuthenticationTests {
     @Test func everyRequestCarriesVersionAndUserAgent() async throws {
         let server = FakeServer { _, _ in .json(200, processRunBody) }
         _ = try await makeClient(server).getProcessRun(id: "run-1")
+        let version = try #require(HTTPField.Name("X-Version"))
         for request in server.requests {
-            #expect(request.headers[HTTPField.Name("X-Version")!] == "2026-04-01.processes.preview")
             #expect(request.headers[.userAgent] == "procsh/\(APIVersion.procsh)")
         }
+        for request in server.apiRequests {
+            #expect(request.headers[version] == "2026-04-01.processes.preview")
+        }
+        // The token request goes as Workiva's samples send it (docs/api-client.md).
+        #expect(server.tokenRequests.map { $0.headers[version] } == [nil])
         #expect(server.requests.count == 2)
     }
 

@@ -123,12 +123,13 @@ struct ConfigurationTests {
 
     @Test(arguments: ["http://127.0.0.1:8080", "http://localhost:9", "http://[::1]:8080", "http://127.1.2.3", "https://api.example.com"])
     func allowed(url: String) throws {
-        _ = try ClientConfiguration(baseURL: URL(string: url)!)
+        _ = try ClientConfiguration(baseURL: try #require(URL(string: url)))
     }
 
     @Test(arguments: ["http://api.example.com", "http://10.0.0.1:8080", "http://127.0.0.1.example.com", "ftp://127.0.0.1", "/relative"])
-    func refused(url: String) {
-        let error = #expect(throws: ProcessesAPIError.self) { _ = try ClientConfiguration(baseURL: URL(string: url)!) }
+    func refused(url: String) throws {
+        let base = try #require(URL(string: url))
+        let error = #expect(throws: ProcessesAPIError.self) { _ = try ClientConfiguration(baseURL: base) }
         #expect(error?.kind == .usage)
     }
 

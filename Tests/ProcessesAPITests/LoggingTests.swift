@@ -31,7 +31,7 @@ struct LoggingTests {
         let handler = CapturingLogHandler()
         let logger = Logger(label: "test") { _ in handler }
         let server = FakeServer { _, n in n == 1 ? .json(503, #"{"code":"503","message":"down"}"#) : .json(200, processRunBody) }
-        var configuration = try ClientConfiguration(baseURL: URL(string: "https://api.example.com")!, credentials: testCredentials)
+        var configuration = try ClientConfiguration(baseURL: try #require(URL(string: "https://api.example.com")), credentials: testCredentials)
         configuration.rateLimit = nil
         let client = try ProcessesClient(configuration: configuration, transport: server, logger: logger, clock: FakeClock().clock)
         _ = try await client.getProcessRun(id: "run-1")

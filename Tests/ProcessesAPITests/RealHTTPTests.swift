@@ -27,7 +27,7 @@ struct RealHTTPTests {
     @Test func connectionRefusedIsRetriedThenReportedAsNotSent() async throws {
         let port = try Self.closedPort()
         let clock = FakeClock()
-        var configuration = try ClientConfiguration(baseURL: URL(string: "http://127.0.0.1:\(port)")!, credentials: testCredentials)
+        var configuration = try ClientConfiguration(baseURL: try #require(URL(string: "http://127.0.0.1:\(port)")), credentials: testCredentials)
         configuration.rateLimit = nil
         // AsyncHTTPClient keeps trying a refused connection until the connect timeout.
         configuration.connectTimeout = 0.3

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 import Synchronization
+import Testing
 @testable import ProcessesAPI
 
 /// A request as the fake server received it.
@@ -77,13 +78,28 @@ final class FakeServer: ClientTransport, Sendable {
     }
 }
 
-/// A clock that never waits: sleeping advances it and is recorded. Backoff
-/// jitter takes the whole ceiling, so waits are predictable.
+/// A clock that never waits: sleeping advances it and is recorded. Every
+/// call to `random` is recorded too (its argument is the backoff ceiling) and
+/// answered by `jitter`, given that ceiling and the call's index (0 first).
+/// By default jitter takes the whole ceiling, so waits are predictable.
 final class FakeClock: Sendable {
-    private let state = Mutex<(now: Double, sleeps: [Double])>((1000, []))
+    private let state = Mutex<(now: Double, sleeps: [Double], ceilings: [Double])>((1000, [], []))
+    private let jitter: @Sendable (_ ceiling: Double, _ draw: Int) -> Double
     let wall = Date(timeIntervalSince1970: 1_750_000_000)
 
+    init(jitter: @escaping @Sendable (_ ceiling: Double, _ draw: Int) -> Double = { ceiling, _ in ceiling }) {
+        self.jitter = jitter
+    }
+
+    /// Draw n takes `fractions[n]` of its ceiling; draws past the script take
+    /// the whole ceiling.
+    convenience init(fractions: [Double]) {
+        self.init { ceiling, n in n < fractions.count ? fractions[n] * ceiling : ceiling }
+    }
+
     var sleeps: [Double] { state.withLock { $0.sleeps } }
+    /// The argument of every call to `random`, in order.
+    var ceilings: [Double] { state.withLock { $0.ceilings } }
     func advance(_ seconds: Double) { state.withLock { $0.now += seconds } }
 
     var clock: ClientClock {
@@ -97,7 +113,13 @@ final class FakeClock: Sendable {
                 }
                 await Task.yield()
             },
-            random: { upper in upper })
+            random: { upper in
+                let n = self.state.withLock { s -> Int in
+                    s.ceilings.append(upper)
+                    return s.ceilings.count - 1
+                }
+                return self.jitter(upper, n)
+            })
     }
 }
 
@@ -109,7 +131,7 @@ func makeClient(
     rateLimit: ClientConfiguration.RateLimit? = nil, retry: RetryPolicy = .standard,
     baseURL: String = "https://api.example.com"
 ) throws -> ProcessesClient {
-    var configuration = try ClientConfiguration(baseURL: URL(string: baseURL)!, credentials: credentials)
+    var configuration = try ClientConfiguration(baseURL: try #require(URL(string: baseURL)), credentials: credentials)
     configuration.rateLimit = rateLimit
     configuration.retry = retry
     return try ProcessesClient(configuration: configuration, transport: server, clock: clock.clock)
