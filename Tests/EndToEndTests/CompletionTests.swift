@@ -42,7 +42,7 @@ struct CompletionTests {
         let r = try await run(
             "/usr/bin/fish", ["-c", "source '\(file.path)'; complete -C 'procsh --region '"], environment: baseEnvironment(home: "/tmp"),
             directory: file.deletingLastPathComponent())
-        #expect(r.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }.sorted() == ["apac", "eu", "us"], "\(r)")
+        #expect(r.stdout.split(separator: "\n").map { String($0.split(separator: "\t").first ?? "") }.sorted() == ["apac", "eu", "us"], "\(r)")
     }
 
     @Test("every option in --help is in the completion scripts")

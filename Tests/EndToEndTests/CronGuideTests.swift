@@ -19,16 +19,15 @@ struct CronGuideTests {
         #expect(log?["message"] as? String == "added 3 review tasks to \"Review\" (group-review)", "\(r)")
 
         // While another run holds the lock, the job does nothing and says so.
-        let holder = try RunningProcess(
-            executable: try Programs.procsh(),
-            arguments: ["--lock", lock, "-e", "print('holding') io.stdout:flush() while not io.open('\(dir.path)/release') do procsh.sleep(0.02) end"],
-            environment: baseEnvironment(home: dir.path), directory: dir)
-        #expect(await holder.waitForStdout(containing: "holding", timeout: 30))
+        let holder = try await UnattendedRunTests.holder(
+            lock, release: dir.path + "/release", log: dir.path + "/log", dir: dir)
         let busy = try await run(try Programs.procsh(), arguments, environment: baseEnvironment(home: dir.path), directory: Programs.packageRoot, timeout: 60)
         #expect(busy.termination == .exit(75), "\(busy)")
         #expect(busy.stderr.contains("held by another run (pid \(holder.pid)); not running."), "\(busy)")
+        #expect(busy.stdout.isEmpty, "\(busy)")
         FileManager.default.createFile(atPath: dir.path + "/release", contents: nil)
-        _ = await holder.wait(timeout: 30)
+        let held = await holder.wait(timeout: 30)
+        #expect(held.termination == .exit(0), "\(held)")
     }
 
     @Test("a script that runs itself with its options in the first line (env -S)")

@@ -58,7 +58,7 @@ struct LimitsTests {
             Issue.record("procsh did not start: \(await child.wait())")
             return
         }
-        try await Task.sleep(for: .milliseconds(200))
+        try await SignalTests.spinning(child)
         child.send(SIGINT)
         let r = await child.wait(timeout: 20)
         #expect(r.termination == .exit(0), "\(r)")

@@ -3,7 +3,7 @@ import Testing
 
 /// `procsh sandbox serve` driven as a user would: curl and Python's requests,
 /// with the samples of Workiva's createJobRuns page.
-@Suite("procsh sandbox serve")
+@Suite("procsh sandbox serve", .enabled(if: !Programs.procshIsReference, "procsh's own subcommand"))
 struct SandboxServeTests {
     /// Starts `procsh sandbox serve --port 0` and returns it with its base URL.
     static func serve(_ extra: [String] = []) async throws -> (RunningProcess, String) {
@@ -16,9 +16,12 @@ struct SandboxServeTests {
             server.send(SIGKILL)
             throw HarnessError("the sandbox did not start: \(server.stderrSoFar)")
         }
-        let line = server.stdoutSoFar.split(separator: "\n").first { $0.contains("listening on") }!
-        let url = String(line.split(separator: " ").last!)
-        return (server, url)
+        guard let line = server.stdoutSoFar.split(separator: "\n").first(where: { $0.contains("listening on") }),
+            let url = line.split(separator: " ").last
+        else {
+            throw HarnessError("no address in the sandbox's banner: \(server.stdoutSoFar)")
+        }
+        return (server, String(url))
     }
 
     /// Runs `body` against a fresh `procsh sandbox serve`, then stops it and waits for it.
@@ -106,6 +109,78 @@ struct SandboxServeTests {
         }
     }
 
+    /// Workiva's authentication sample for Python, its placeholders filled in: the token
+    /// request form-encoded, with no X-Version (the IAM reference documents none), the
+    /// client's id and secret in the form (`form`) or by HTTP Basic (`basic`). Then the
+    /// token at work on a read, as every API request is sent. Prints one JSON document.
+    static let tokenSample = """
+        import json, sys
+        import requests
+
+        base, how = sys.argv[1], sys.argv[2]
+        url = base + '/oauth2/token'
+        headers = {
+          'Content-Type': 'application/x-www-form-urlencoded'
+        }
+        if how == 'form':
+            payload = 'client_id=sandbox-client&client_secret=sandbox-secret&grant_type=client_credentials'
+            response = requests.request('POST', url, headers=headers, data=payload)
+        else:
+            payload = 'grant_type=client_credentials'
+            response = requests.request('POST', url, headers=headers, data=payload, auth=('sandbox-client', 'sandbox-secret'))
+
+        out = {'status': response.status_code, 'sent': sorted(response.request.headers), 'answer': response.json()}
+        token = out['answer'].get('access_token')
+        if token:
+            run = requests.get(base + '/processRuns/demo-run', headers={
+              'X-Version': '2026-04-01.processes.preview',
+              'Accept': 'application/json',
+              'Authorization': 'Bearer ' + token
+            })
+            out['run'] = {'status': run.status_code, 'answer': run.json()}
+        print(json.dumps(out))
+        """
+
+    @Test("Workiva's Python authentication sample gets a token (no X-Version) that reads a run", arguments: ["form", "basic"])
+    func thePythonTokenSampleSucceeds(how: String) async throws {
+        try await Self.withServer { _, base in
+            let answer = try await Self.tool([try Programs.python(), "-c", Self.tokenSample, base, how])
+            let out = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(answer)")
+            let sent = (out["sent"] as? [String] ?? []).map { $0.lowercased() }
+            #expect(!sent.contains("x-version"), "the sample sends no X-Version: \(sent)")
+            #expect(sent.contains("authorization") == (how == "basic"), "\(sent)")
+            #expect(out["status"] as? Int == 200, "\(answer)")
+            let token = out["answer"] as? [String: Any]
+            #expect((token?["token_type"] as? String)?.lowercased() == "bearer", "\(answer)")
+            #expect((token?["access_token"] as? String)?.isEmpty == false, "\(answer)")
+            #expect(token?["expires_in"] as? Int == 599, "\(answer)")
+            let run = try #require(out["run"] as? [String: Any], "no token to read with: \(answer)")
+            #expect(run["status"] as? Int == 200, "\(answer)")
+            #expect((run["answer"] as? [String: Any])?["id"] as? String == "demo-run", "\(answer)")
+        }
+    }
+
+    @Test("a token request with another API's X-Version (2022-01-01) gets 400 invalid_request, OAuth's shape")
+    func aTokenRequestWithAWrongVersionIsRefused() async throws {
+        try await Self.withServer { _, base in
+            let script = """
+                import json, sys
+                import requests
+
+                r = requests.post(sys.argv[1] + '/oauth2/token', auth=('sandbox-client', 'sandbox-secret'),
+                                  headers={'X-Version': '2022-01-01'}, data={'grant_type': 'client_credentials'})
+                print(json.dumps({'status': r.status_code, 'answer': r.json()}))
+                """
+            let answer = try await Self.tool([try Programs.python(), "-c", script, base])
+            let out = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(answer)")
+            #expect(out["status"] as? Int == 400, "\(answer)")
+            let error = out["answer"] as? [String: Any]
+            #expect(error?["error"] as? String == "invalid_request", "\(answer)")
+            #expect((error?["error_description"] as? String)?.contains("X-Version") == true, "\(answer)")
+            #expect(error?["access_token"] == nil, "no token for a refused request: \(answer)")
+        }
+    }
+
     @Test func logsALinePerRequestAndStopsOnSigint() async throws {
         let (server, base) = try await Self.serve()
         _ = try await Self.token(base)
@@ -148,7 +223,7 @@ struct SandboxServeTests {
 
     @Test func aPortInUseSaysSo() async throws {
         try await Self.withServer { _, base in
-            let port = String(base.split(separator: ":").last!)
+            let port = try #require(base.split(separator: ":").last.map(String.init), "\(base)")
             let result = try await runNormalised(try Programs.procsh(), ["sandbox", "serve", "--port", port])
             #expect(result.termination == .exit(69))
             #expect(result.stderr.contains("the address is in use"), "\(result.stderr)")

@@ -7,7 +7,8 @@ import Glibc
 
 /// SIGINT handling (lua.c's `laction`/`lstop`). Each script first prints "ready" and
 /// flushes from *inside* the code that will be interrupted, so the signal handler is
-/// certainly installed when the test signals.
+/// certainly installed when the test signals; the test then waits until the child is in
+/// the state the signal must find (computing, or blocked in a read), not for a time.
 @Suite("SIGINT")
 struct SignalTests {
 
@@ -51,9 +52,19 @@ struct SignalTests {
         return try await (ref, sh)
     }
 
+    /// One SIGINT once the child is inside the loop that follows its "ready": a signal that
+    /// came while "ready" was still being written would be raised there, with another message.
     private static let sendOneSIGINT: @Sendable (RunningProcess) async throws -> Void = { child in
-        try await Task.sleep(nanoseconds: 300_000_000)
+        try await spinning(child)
         child.send(SIGINT)
+    }
+
+    /// Returns once the child, which printed "ready" right before a long computation, is
+    /// busy inside it (it has used CPU time since; what came between takes microseconds).
+    static func spinning(_ child: RunningProcess) async throws {
+        guard await child.waitForCPUTime() else {
+            throw HarnessError("\(child.executable) is not computing after ready: \(await child.wait(timeout: 1))")
+        }
     }
 
     @Test("SIGINT in a loop: 'interrupted!' with a traceback, exit status 1")
@@ -92,7 +103,7 @@ struct SignalTests {
                 child.send(SIGKILL)
                 throw HarnessError("\(program) never printed ready: \(await child.wait())")
             }
-            try await Task.sleep(nanoseconds: 200_000_000)
+            try await Self.spinning(child)
             child.send(SIGINT)
             var r = await child.wait()
             r.stderr = normalise(r.stderr, replacing: [(program, "<prog>")])
@@ -143,11 +154,13 @@ struct SignalTests {
             ["-e", "io.stdout:write('ready\\n') io.stdout:flush() print(io.read()) print('read returned')"],
             stdin: .openPipe
         ) { child in
-            try await Task.sleep(nanoseconds: 300_000_000)
+            // The signal must come while the read is blocked, not before it starts.
+            guard await child.waitUntil({ $0.isBlockedReadingStdin }) else {
+                throw HarnessError("\(child.executable) never blocked reading stdin: \(await child.wait(timeout: 1))")
+            }
             child.send(SIGINT)
-            // Do not hang if the first SIGINT did nothing: a second one ends it.
-            for _ in 0..<100 where child.isRunning { try await Task.sleep(nanoseconds: 10_000_000) }
-            child.send(SIGINT)
+            // A SIGINT that did nothing leaves the read blocked: the harness kills the child
+            // after its timeout, and the termination differs.
         }
         #expect(ref.termination == .exit(1), "lua5.4 itself: \(ref)")
         #expect(sh.termination == ref.termination, "lua5.4: \(ref)\nprocsh: \(sh)")
@@ -163,11 +176,14 @@ struct SignalTests {
         let (ref, sh) = try await Self.both(
             ["-e", "io.stdout:write('ready\\n') io.stdout:flush() print(string.rep('a', 4000):find('.-.-b'))"]
         ) { child in
-            try await Task.sleep(nanoseconds: 300_000_000)
+            try await Self.spinning(child)
             child.send(SIGINT)
-            // The first SIGINT only sets a hook; the C call goes on.
-            try await Task.sleep(nanoseconds: 300_000_000)
-            #expect(child.isRunning, "\(child.executable) ended after the first SIGINT")
+            // The first SIGINT only sets a hook and puts back SIGINT's default action...
+            guard await child.waitUntil({ $0.catches(SIGINT) == false }) else {
+                throw HarnessError("\(child.executable) never handled the first SIGINT: \(await child.wait(timeout: 1))")
+            }
+            // ...and the C call goes on: the child keeps computing.
+            #expect(await child.waitForCPUTime(), "\(child.executable) ended after the first SIGINT")
             child.send(SIGINT)
         }
         #expect(ref.termination == .signal(SIGINT), "lua5.4 itself: \(ref)")

@@ -14,40 +14,84 @@ struct UnattendedRunTests {
             directory: Programs.packageRoot, timeout: timeout)
     }
 
-    /// A procsh that holds `--lock lock` until the file `release` exists.
-    static func holder(_ lock: String, release: String, dir: URL) async throws -> RunningProcess {
+    /// Lua that appends `line` to the file `log` (O_APPEND: runs that share it keep their order).
+    static func append(_ line: String, to log: String) -> String {
+        "do local f = assert(io.open('\(log)', 'a')) f:write('\(line)\\n') f:close() end "
+    }
+
+    /// A procsh that holds `--lock lock` until the file `release` exists. It writes
+    /// "holder: has the lock" to `log` when it starts and "holder: lets go" as its last act
+    /// (the lock goes only when the process ends, after that line). Returns once it holds
+    /// the lock. It is killed after 60 s, or as soon as the test drops it.
+    static func holder(_ lock: String, release: String, log: String, dir: URL) async throws -> RunningProcess {
         let holder = try RunningProcess(
             executable: try Programs.procsh(),
             arguments: [
                 "--lock", lock, "-e",
-                "print('holding') io.stdout:flush() while not io.open('\(release)') do procsh.sleep(0.02) end",
+                append("holder: has the lock", to: log)
+                    + "print('holding') io.stdout:flush() while not io.open('\(release)') do procsh.sleep(0.02) end "
+                    + append("holder: lets go", to: log),
             ],
-            environment: baseEnvironment(home: dir.path), directory: dir)
-        #expect(await holder.waitForStdout(containing: "holding", timeout: 30))
+            environment: baseEnvironment(home: dir.path), directory: dir, lifetime: 60)
+        guard await holder.waitForStdout(containing: "holding", timeout: 30) else {
+            throw HarnessError("the lock holder did not start: \(await holder.wait(timeout: 1))")
+        }
         return holder
     }
 
-    @Test("--lock: a second run exits 75 at once while the first holds it; --lock-wait waits")
+    /// The lines of the shared log (none if it does not exist yet).
+    static func lines(of log: String) -> [String] {
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    @Test("--lock: a second run exits 75 at once while the first holds it")
     func lock() async throws {
         let dir = try makeTempDirectory()
         let lock = dir.appendingPathComponent("job.lock").path
         let release = dir.appendingPathComponent("release").path
-        let first = try await Self.holder(lock, release: release, dir: dir)
-        let second = try await Self.procsh(["--lock", lock, "-e", "print('second')"])
+        let log = dir.appendingPathComponent("log").path
+        let first = try await Self.holder(lock, release: release, log: log, dir: dir)
+        let second = try await Self.procsh(["--lock", lock, "-e", Self.append("second: ran", to: log) + "print('second')"])
         #expect(second.termination == .exit(75), "\(second)")
         #expect(second.stdout.isEmpty, "\(second)")
         #expect(second.stderr.contains("--lock \(lock): held by another run (pid \(first.pid))"), "\(second)")
-        // A waiting run starts once the holder ends.
-        let third = try RunningProcess(
-            executable: try Programs.procsh(), arguments: ["--lock", lock, "--lock-wait", "60", "-e", "print('third')"],
-            environment: baseEnvironment(home: dir.path), directory: dir)
-        try await Task.sleep(for: .milliseconds(300))
         FileManager.default.createFile(atPath: release, contents: nil)
         let result = await first.wait(timeout: 30)
         #expect(result.termination == .exit(0), "\(result)")
-        let waited = await third.wait(timeout: 60)
+        #expect(Self.lines(of: log) == ["holder: has the lock", "holder: lets go"], "the refused run never ran its script")
+    }
+
+    @Test("--lock-wait: a waiting run is blocked while the holder runs, and runs once it lets go")
+    func lockWaitWaits() async throws {
+        let dir = try makeTempDirectory()
+        let lock = dir.appendingPathComponent("job.lock").path
+        let release = dir.appendingPathComponent("release").path
+        let log = dir.appendingPathComponent("log").path
+        let holder = try await Self.holder(lock, release: release, log: log, dir: dir)
+        let waiter = try RunningProcess(
+            executable: try Programs.procsh(),
+            arguments: ["--lock", lock, "--lock-wait", "60", "-e", Self.append("waiter: has the lock", to: log) + "print('waiter')"],
+            environment: baseEnvironment(home: dir.path), directory: dir, lifetime: 90)
+        // The waiter is waiting for the lock: it has the lock file open and sleeps before
+        // its script (which would write to the log first of all).
+        let waiting = await waiter.waitUntil(timeout: 30) { child in
+            child.openFiles.contains(lock) && child.threadStates.first == "S"
+        }
+        guard waiting else {
+            throw HarnessError("the waiter never waited for the lock: \(await waiter.wait(timeout: 1))")
+        }
+        #expect(waiter.isRunning && waiter.stdoutSoFar.isEmpty, "blocked, the waiter has printed nothing")
+        #expect(Self.lines(of: log) == ["holder: has the lock"], "blocked, the waiter has not run its script")
+
+        FileManager.default.createFile(atPath: release, contents: nil)
+        let held = await holder.wait(timeout: 30)
+        #expect(held.termination == .exit(0), "\(held)")
+        let waited = await waiter.wait(timeout: 60)
         #expect(waited.termination == .exit(0), "\(waited)")
-        #expect(waited.stdout == "third\n", "\(waited)")
+        #expect(waited.stdout == "waiter\n", "\(waited)")
+        // The waiter ran only after the holder had let go.
+        #expect(Self.lines(of: log) == ["holder: has the lock", "holder: lets go", "waiter: has the lock"])
+        #expect(try String(contentsOfFile: lock, encoding: .utf8) == "\(waiter.pid)\n", "the lock file names its new holder")
     }
 
     @Test("--lock-wait gives up after its time with 75")
@@ -55,12 +99,16 @@ struct UnattendedRunTests {
         let dir = try makeTempDirectory()
         let lock = dir.appendingPathComponent("job.lock").path
         let release = dir.appendingPathComponent("release").path
-        let first = try await Self.holder(lock, release: release, dir: dir)
-        let second = try await Self.procsh(["--lock", lock, "--lock-wait", "0.3", "-e", "print('second')"])
+        let log = dir.appendingPathComponent("log").path
+        let first = try await Self.holder(lock, release: release, log: log, dir: dir)
+        let second = try await Self.procsh(["--lock", lock, "--lock-wait", "0.3", "-e", Self.append("second: ran", to: log) + "print('second')"])
         #expect(second.termination == .exit(75), "\(second)")
-        #expect(second.stderr.contains("still held after waiting 0.3 s"), "\(second)")
+        #expect(second.stdout.isEmpty, "\(second)")
+        #expect(second.stderr.contains("--lock \(lock): still held after waiting 0.3 s (pid \(first.pid))"), "\(second)")
         FileManager.default.createFile(atPath: release, contents: nil)
-        _ = await first.wait(timeout: 30)
+        let result = await first.wait(timeout: 30)
+        #expect(result.termination == .exit(0), "\(result)")
+        #expect(Self.lines(of: log) == ["holder: has the lock", "holder: lets go"], "the run that gave up never ran its script")
     }
 
     @Test("--timeout stops a loop inside pcall and exits 75", arguments: [
@@ -104,7 +152,8 @@ struct UnattendedRunTests {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
         }
-        let hello = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        let first = try #require(lines.first, "\(r)")
+        let hello = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any]
         #expect(hello?["message"] as? String == "hello 42", "\(r)")
         #expect(hello?["level"] as? String == "info", "\(r)")
         #expect(r.stderr.contains(#""path":"\/processRuns\/demo-run""#) || r.stderr.contains(#""path":"/processRuns/demo-run""#), "\(r)")

@@ -69,8 +69,18 @@ test("a reset connection is a transport error", function()
 end)
 
 test("reads are retried through a reset connection", function()
+  -- The fault counter is the evidence that connections were reset (it counts for the
+  -- whole run, so only its growth counts); read until one was, each read whole.
+  local before = check.stats().faults.reset or 0
   sandbox.faults("reset=0.5")
-  for _ = 1, 5 do processruns.get("demo-run") end
+  local reads, resets = 0, 0
+  repeat
+    reads = reads + 1
+    check.eq(processruns.get("demo-run").id, "demo-run", "read " .. reads)
+    resets = (check.stats().faults.reset or 0) - before
+  until resets > 0 or reads == 20
+  sandbox.faults("")
+  check.truthy(resets > 0, "a reset injected in " .. reads .. " reads")
 end)
 
 test("an id too long for a request line is refused before sending", function()

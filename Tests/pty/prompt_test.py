@@ -10,7 +10,6 @@ import os
 import stat
 import sys
 import tempfile
-import time
 import traceback
 
 import pexpect
@@ -135,8 +134,10 @@ def test_ctrl_c_clears_the_line_and_interrupts_code():
     child.expect(">> ")
     child.sendintr()  # drops the statement being continued
     child.expect("> ")
-    child.send("while true do end\r")
-    time.sleep(0.5)
+    # Ctrl-C once the loop runs: the line prints a marker right before it ('spin' .. 'ning'
+    # so the echo of the line itself does not match).
+    child.send("print('spin' .. 'ning') while true do end\r")
+    child.expect("\r\nspinning\r\n")
     child.sendintr()
     child.expect("interrupted!")
     child.expect("> ")
@@ -147,10 +148,14 @@ def test_ctrl_c_clears_the_line_and_interrupts_code():
 
 def test_ctrl_c_cancels_a_slow_api_call():
     child, _ = start("--sandbox")
+    child.send('=#processruns.get("demo-run").children\r')  # the token now, so the slow call is the read alone
+    child.expect("\r\n5\r\n")
+    child.expect("> ")
     child.send('sandbox.faults("latency=600s")\r')  # the answer would take 10 minutes
     child.expect("> ")
-    child.send('processruns.get("demo-run")\r')
-    time.sleep(0.7)
+    # Ctrl-C once the call has started: the line prints a marker right before it.
+    child.send('print("call" .. "ing") processruns.get("demo-run")\r')
+    child.expect("\r\ncalling\r\n")
     child.sendintr()
     child.expect("interrupted!")  # within expect's timeout, not the 10 minutes
     child.expect("> ")

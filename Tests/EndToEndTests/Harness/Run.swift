@@ -72,6 +72,10 @@ private final class OutputBuffer: @unchecked Sendable {
 
 /// A running child process with stdout/stderr read concurrently on their own threads
 /// (no pipe deadlock), which can be signalled and waited for with a timeout.
+///
+/// Its lifetime is bounded whatever the test does: the child is killed `lifetime` seconds
+/// after it starts, and when this object goes away (a test that fails or throws before
+/// waiting for its child leaves nothing running).
 final class RunningProcess: @unchecked Sendable {
     let executable: String
     let pid: Int32
@@ -82,6 +86,10 @@ final class RunningProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var heldStdinWriter: FileHandle?
     private var result: ProcessResult?
+    /// Set when the lifetime ran out and the child was killed for it (its own lock:
+    /// `lock` is held for the whole of a wait).
+    private let expiry = NSLock()
+    private var expired = false
 
     init(
         executable: String,
@@ -89,7 +97,8 @@ final class RunningProcess: @unchecked Sendable {
         environment: [String: String],
         directory: URL,
         stdin: Stdin = .null,
-        mergeStderrIntoStdout: Bool = false
+        mergeStderrIntoStdout: Bool = false,
+        lifetime: Double = 120
     ) throws {
         self.executable = executable
         let process = Process()
@@ -146,6 +155,19 @@ final class RunningProcess: @unchecked Sendable {
         } else {
             Self.drain(errPipe.fileHandleForReading, into: err)
         }
+        DispatchQueue.global().asyncAfter(deadline: .now() + lifetime) { [weak self] in self?.expire() }
+    }
+
+    deinit {
+        // Still ours to kill: Foundation has not reaped it, so the pid is not reused.
+        if process.isRunning { kill(pid, SIGKILL) }
+    }
+
+    /// The lifetime ran out: kill the child, and say so in its result.
+    private func expire() {
+        guard process.isRunning else { return }
+        expiry.withLock { expired = true }
+        kill(pid, SIGKILL)
     }
 
     /// posix_spawn gives the child the *calling thread's* signal mask, and the threads
@@ -223,6 +245,7 @@ final class RunningProcess: @unchecked Sendable {
             exited.wait()
         }
         exited.signal()  // let a later waiter through too
+        if expiry.withLock({ expired }) { timedOut = true }
         try? heldStdinWriter?.close()
         heldStdinWriter = nil
         // Output readers end at EOF; a grandchild holding the pipe could delay it: bound it.
@@ -268,8 +291,10 @@ func run(
     mergeStderrIntoStdout: Bool = false,
     timeout: Double = 10
 ) async throws -> ProcessResult {
+    // The wait kills it at `timeout`; the lifetime is only the backstop.
     let child = try RunningProcess(
         executable: executable, arguments: arguments, environment: environment,
-        directory: directory, stdin: stdin, mergeStderrIntoStdout: mergeStderrIntoStdout)
+        directory: directory, stdin: stdin, mergeStderrIntoStdout: mergeStderrIntoStdout,
+        lifetime: timeout + 30)
     return await child.wait(timeout: timeout)
 }

@@ -67,4 +67,14 @@ function check.ids(nodes)
   return ids
 end
 
+--- check.stats(): the sandbox's counters, from its admin endpoint GET
+--- /_sandbox/stats (read with curl: scripts have no HTTP of their own):
+--- { requests = answered, faults = { reset = injected, ... }, faultPlan = spec }.
+function check.stats()
+  local curl = assert(io.popen("curl -sf '" .. sandbox.url .. "/_sandbox/stats'"))
+  local text = curl:read("a")
+  if not curl:close() or text == "" then error("cannot read " .. sandbox.url .. "/_sandbox/stats with curl", 2) end
+  return json.decode(text)
+end
+
 return check

@@ -22,6 +22,7 @@ Run by hand:  python3 server.py CASE   (prints the base URL, serves until Ctrl-C
 
 import base64
 import json
+import select
 import socket
 import struct
 import sys
@@ -389,9 +390,11 @@ class Ctx:
 class Listener:
     """Accepts connections on host:0 and serves each on its own daemon thread."""
 
-    def __init__(self, host, handle, name):
+    def __init__(self, host, handle, name, on_request=None):
         self.name = name
         self.handle = handle  # handle(ctx, req) -> keep connection?
+        self.on_request = on_request  # on_request(req): each request as soon as it is read
+        self.reading = 0  # connections between requests: their next one (or their end) is to come
         self.stopped = threading.Event()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -416,27 +419,54 @@ class Listener:
             conn.settimeout(None)
             with self.lock:
                 self.conns.append(conn)
+                self.reading += 1
             threading.Thread(target=self._serve, args=(conn,), name=f"{self.name}-conn", daemon=True).start()
 
     def _serve(self, conn):
         buf = bytearray()
+        reading = True
         try:
             while not self.stopped.is_set():
                 req = read_request(conn, buf)
                 if req is None:
                     return
+                if self.on_request:
+                    self.on_request(req)
+                with self.lock:
+                    self.reading -= 1
+                reading = False
                 if not self.handle(Ctx(self, conn), req):
                     return
+                with self.lock:
+                    self.reading += 1
+                reading = True
         except (Closed, OSError):
             pass
         except Exception as e:  # a bug here, not in the client: keep it visible
             with self.lock:
                 self.errors.append(repr(e))
         finally:
+            if reading:
+                with self.lock:
+                    self.reading -= 1
             try:
                 conn.close()
             except OSError:
                 pass
+
+    def settle(self, timeout=5.0):
+        """Once the peer has gone: waits until every request it sent has been read and
+        recorded (no connection waits to be accepted, each one has ended or is in its
+        behaviour). False if that takes longer than `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                idle = self.reading == 0
+            if idle and not select.select([self.sock], [], [], 0)[0]:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            self.stopped.wait(0.005)
 
     def stop(self):
         self.stopped.set()
@@ -470,11 +500,13 @@ class OtherHost(Listener):
             probe.close()
         except OSError:
             host = "127.0.0.1"
-        super().__init__(host, self._record, "other")
+        super().__init__(host, self._answer, "other", on_request=self._record)
 
-    def _record(self, ctx, req):
+    def _record(self, req):
         with self.lock:
             self.requests.append(req)
+
+    def _answer(self, ctx, req):
         send_json(ctx.conn, 200, {"note": "this is the other host"})
         return True
 
@@ -503,20 +535,26 @@ class MisbehavingServer:
         basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
         self.other = OtherHost([client_secret, basic, TOKEN])
         self.requests = []  # (method, path) seen by the main listener
-        self.listener = Listener("127.0.0.1", self._handle, "api")
+        self.listener = Listener("127.0.0.1", self._handle, "api", on_request=self._record)
         self.listener.other = self.other
         self.base_url = self.listener.base_url
         self.stopped = self.listener.stopped
 
-    def _handle(self, ctx, req):
+    def _record(self, req):
         with self.listener.lock:
             self.requests.append((req.method, req.path))
+
+    def _handle(self, ctx, req):
         if req.is_token:
             if req.method != "POST":
                 send_json(ctx.conn, 405, {"error": "invalid_request"})
                 return True
             return self.token_behaviour(ctx, req)
         return self.api_behaviour(ctx, req)
+
+    def settle(self, timeout=5.0):
+        """Both listeners have read what the client sent (see Listener.settle)."""
+        return self.listener.settle(timeout) and self.other.settle(timeout)
 
     def stop(self):
         self.listener.stop()

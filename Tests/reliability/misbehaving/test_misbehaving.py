@@ -17,6 +17,8 @@ makes one API call, kills procsh hard 15 s after the time allowed, and checks:
   - the first line of stderr is the typed error line
     (`procsh: transport...`, `api 4xx ...`, `timeout: ...`) naming the request;
   - a POST whose outcome is unknown was not sent twice;
+  - a 401 on the call is met with one new token and the call once more, then an
+    auth error (token, call, token, call); a refused token request ends it alone;
   - no credentials reached the other host, and none is in procsh's output;
   - the message says what happened (redirects, token requests: see CLARITY).
 
@@ -211,7 +213,7 @@ def run_case(case, procsh, verbose):
         proc.kill()
         out, err = proc.communicate()
     elapsed = time.monotonic() - started
-    time.sleep(0.05)  # let the listeners record what is in flight
+    settled = srv.settle()  # every request procsh sent is recorded before they are counted
     srv.stop()
     try:
         os.rmdir(os.path.join(home, ".config")) if os.path.isdir(os.path.join(home, ".config")) else None
@@ -230,6 +232,8 @@ def run_case(case, procsh, verbose):
     token_requests = [r for r in srv.requests if r[1].endswith("/oauth2/token")]
     problems = []
     notes = []
+    if not settled:
+        problems.append("the server was still reading requests 5 s after procsh ended")
 
     if hung:
         problems.append(f"hung: killed after {case.budget + HARD_KILL_AFTER_BUDGET:.0f} s (allowed {case.budget:.1f} s)")
@@ -273,6 +277,15 @@ def run_case(case, procsh, verbose):
         posts = [r for r in api_requests if r[0] == "POST"]
         if len(posts) > 1:
             problems.append(f"a POST whose outcome was unknown was sent {len(posts)} times")
+    if case.behaviour == "unauthorized":
+        # docs/api-client.md, "Authentication": a 401 on an API call drops the token,
+        # fetches a new one and sends the call once more; a second 401 is an auth error.
+        # A token request that is itself refused is that error: no API call is sent.
+        token = ("POST", "/oauth2/token")
+        call = tuple(case.request.split(" ", 1))
+        want = [token] if case.where == "token" else [token, call, token, call]
+        if srv.requests != want:
+            problems.append(f"requests {srv.requests}, expected {want} (a 401: one new token, the call once more)")
     leaks = srv.other.leaks()
     if leaks:
         problems.append("credentials reached the other host: " + "; ".join(leaks))
