@@ -6,10 +6,6 @@ import Testing
 
 @Suite("Fault injection")
 struct FaultTests {
-    static func jobCount(_ f: Fixture) -> Int {
-        f.store.read { $0.runs["demo-run"]!.jobs.count }
-    }
-
     @Test func specParses() throws {
         let plan = try FaultPlan(parsing: "503=0.1,429=0.05,reset=0.02,latency=20ms,500-after-commit=0.02")
         #expect(plan.faults.map(\.0) == [.serviceUnavailable, .tooManyRequests, .reset, .serverErrorAfterCommit])
@@ -27,58 +23,59 @@ struct FaultTests {
 
     @Test(arguments: [("503=1", 503), ("429=1", 429), ("500=1", 500)])
     func beforeFaultsChangeNothing(spec: String, status: Int) async throws {
-        let f = try await Fixture.start { $0.faults = try! FaultPlan(parsing: spec) }
-        let client = try f.client()
-        let jobs = Self.jobCount(f)
-        await #expect(throws: ProcessesAPIError.self) {
-            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+        try await Fixture.with({ $0.faults = try FaultPlan(parsing: spec) }) { f in
+            let client = try f.client()
+            let jobs = try f.jobCount()
+            let error = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+            }
+            #expect(error.status == status)
+            #expect(try f.jobCount() == jobs)
+            try await client.shutdown()
         }
-        #expect(Self.jobCount(f) == jobs)
-        try await client.shutdown()
-        await f.stop()
     }
 
     @Test func resetBreaksTheConnectionAndChangesNothing() async throws {
-        let f = try await Fixture.start { $0.faults = try! FaultPlan(parsing: "reset=1") }
-        let jobs = Self.jobCount(f)
-        let client = try f.client()
-        let error = try await #require(throws: ProcessesAPIError.self) {
-            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+        try await Fixture.with({ $0.faults = try FaultPlan(parsing: "reset=1") }) { f in
+            let jobs = try f.jobCount()
+            let client = try f.client()
+            let error = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+            }
+            #expect(error.kind == .transport)
+            #expect(error.retryable == false, "the client cannot know the reset came before the work")
+            #expect(try f.jobCount() == jobs)
+            try await client.shutdown()
         }
-        #expect(error.kind == .transport)
-        #expect(error.retryable == false, "the client cannot know the reset came before the work")
-        #expect(Self.jobCount(f) == jobs)
-        try await client.shutdown()
-        await f.stop()
     }
 
     @Test(arguments: ["500-after-commit=1", "reset-after-commit=1"])
     func afterCommitFaultsDoTheWorkAndFailTheAnswer(spec: String) async throws {
-        let f = try await Fixture.start { $0.faults = try! FaultPlan(parsing: spec) }
-        let jobs = Self.jobCount(f)
-        let client = try f.client(retry: .standard)
-        let error = try await #require(throws: ProcessesAPIError.self) {
-            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+        try await Fixture.with({ $0.faults = try FaultPlan(parsing: spec) }) { f in
+            let jobs = try f.jobCount()
+            let client = try f.client(retry: .standard)
+            let error = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("F")])
+            }
+            #expect(error.retryable == false)
+            #expect(error.attempts == 1, "an unknown outcome is never sent again")
+            #expect(try f.jobCount() == jobs + 1, "the work was done exactly once")
+            #expect(f.sandbox.server.faultCounts[spec.replacing("=1", with: "")] == 1)
+            try await client.shutdown()
         }
-        #expect(error.retryable == false)
-        #expect(error.attempts == 1, "an unknown outcome is never sent again")
-        #expect(Self.jobCount(f) == jobs + 1, "the work was done exactly once")
-        #expect(f.sandbox.server.faultCounts[spec.replacing("=1", with: "")] == 1)
-        try await client.shutdown()
-        await f.stop()
     }
 
     @Test func latencyDelaysEveryRequest() async throws {
-        let f = try await Fixture.start { $0.faults = try! FaultPlan(parsing: "latency=150ms") }
-        let token = try await f.token()
-        let start = ContinuousClock.now
-        _ = try await f.raw("GET", "/processRuns/demo-run", bearer: token)
-        #expect(ContinuousClock.now - start >= .milliseconds(150))
-        await f.stop()
+        try await Fixture.with({ $0.faults = try FaultPlan(parsing: "latency=150ms") }) { f in
+            let token = try await f.token()
+            let start = ContinuousClock.now
+            _ = try await f.raw("GET", "/processRuns/demo-run", bearer: token)
+            #expect(ContinuousClock.now - start >= .milliseconds(150))
+        }
     }
 
-    @Test func sameSeedSameFaults() {
-        let plan = try! FaultPlan(parsing: "503=0.3,429=0.2")
+    @Test func sameSeedSameFaults() throws {
+        let plan = try FaultPlan(parsing: "503=0.3,429=0.2")
         let a = FaultInjector(plan: plan, seed: 42)
         let b = FaultInjector(plan: plan, seed: 42)
         let c = FaultInjector(plan: plan, seed: 43)
@@ -100,65 +97,65 @@ struct ConcurrencyTests {
     @Test("8 clients create at random positions in one group: none lost, none twice, ordinals contiguous")
     func eightClientsCreateInOneGroup() async throws {
         let perClient = Self.perClient
-        let f = try await Fixture.start { $0.rateLimit = 100_000 }
-        let clients = try (0..<8).map { _ in try f.client(retry: .standard) }
-        try await withThrowingTaskGroup(of: [String].self) { group in
-            for (c, client) in clients.enumerated() {
-                group.addTask {
-                    var generator = SplitMix64(seed: UInt64(c + 1))
-                    var created: [String] = []
-                    for i in 0..<perClient {
-                        // Random positions: before or after a random sibling of the group, or at its end.
-                        let siblings = ["job-11", "job-12"] + created.suffix(5)
-                        let choice = Int(generator.next() % 3)
-                        let placement: ProcessesClient.Placement =
-                            choice == 0
-                            ? .init(parentGroupID: "group-review")
-                            : .init(relativeSiblingID: siblings[Int(generator.next() % UInt64(siblings.count))], before: choice == 1)
-                        let job = try await client.createJobRuns(
-                            processRunID: "demo-run", jobs: [Jobs.sendTask("c\(c)-\(i)")], placement: placement)
-                        created.append(job[0].id)
+        try await Fixture.with({ $0.rateLimit = 100_000 }) { f in
+            let clients = try (0..<8).map { _ in try f.client(retry: .standard) }
+            try await withThrowingTaskGroup(of: [String].self) { group in
+                for (c, client) in clients.enumerated() {
+                    group.addTask {
+                        var generator = SplitMix64(seed: UInt64(c + 1))
+                        var created: [String] = []
+                        for i in 0..<perClient {
+                            // Random positions: before or after a random sibling of the group, or at its end.
+                            let siblings = ["job-11", "job-12"] + created.suffix(5)
+                            let choice = Int(generator.next() % 3)
+                            let placement: ProcessesClient.Placement =
+                                choice == 0
+                                ? .init(parentGroupID: "group-review")
+                                : .init(relativeSiblingID: siblings[Int(generator.next() % UInt64(siblings.count))], before: choice == 1)
+                            let job = try await client.createJobRuns(
+                                processRunID: "demo-run", jobs: [Jobs.sendTask("c\(c)-\(i)")], placement: placement)
+                            created.append(try #require(job.first).id)
+                        }
+                        return created
                     }
-                    return created
                 }
+                var all: [String] = []
+                for try await ids in group { all += ids }
+                #expect(all.count == 8 * perClient)
+                #expect(Set(all).count == 8 * perClient, "no duplicate ids")
             }
-            var all: [String] = []
-            for try await ids in group { all += ids }
-            #expect(all.count == 8 * perClient)
-            #expect(Set(all).count == 8 * perClient, "no duplicate ids")
+            let run = try await clients[0].getProcessRun(id: "demo-run")
+            let ids = run.childIDs(of: "group-review")
+            #expect(ids.count == 2 + 8 * perClient, "all present: 2 seeded + the created")
+            #expect(Set(ids).count == 2 + 8 * perClient)
+            #expect(run.ordinals(of: "group-review") == (0..<(2 + 8 * perClient)).map(Int32.init), "ordinals contiguous 0..n-1")
+            for client in clients { try await client.shutdown() }
         }
-        let run = try await clients[0].getProcessRun(id: "demo-run")
-        let ids = run.childIDs(of: "group-review")
-        #expect(ids.count == 2 + 8 * perClient, "all present: 2 seeded + the created")
-        #expect(Set(ids).count == 2 + 8 * perClient)
-        #expect(run.ordinals(of: "group-review") == (0..<(2 + 8 * perClient)).map(Int32.init), "ordinals contiguous 0..n-1")
-        for client in clients { try await client.shutdown() }
-        await f.stop()
     }
 }
 
 @Suite("The client against injected faults")
 struct ClientUnderFaultsTests {
     @Test func retriesThroughBeforeFaultsWithoutDuplicates() async throws {
-        let f = try await Fixture.start {
-            $0.faults = try! FaultPlan(parsing: "503=0.2,429=0.1")
+        try await Fixture.with({
+            $0.faults = try FaultPlan(parsing: "503=0.2,429=0.1")
             $0.faultSeed = 11
+        }) { f in
+            let before = try f.jobCount()
+            var configuration = try ClientConfiguration(baseURL: f.baseURL, credentials: .init(clientID: "sandbox-client", clientSecret: "sandbox-secret"))
+            configuration.rateLimit = nil
+            configuration.retry = RetryPolicy(maximumAttempts: 12)
+            // Real HTTP, but no real waiting between attempts.
+            var clock = ClientClock.system
+            clock.sleep = { _ in }
+            let client = try ProcessesClient(configuration: configuration, clock: clock)
+            for i in 0..<100 {
+                _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("n\(i)")], placement: .init(parentGroupID: "group-review"))
+            }
+            #expect(try f.jobCount() == before + 100, "exactly once each")
+            let injected = f.sandbox.server.faultCounts
+            #expect((injected["503"] ?? 0) + (injected["429"] ?? 0) > 10, "\(injected)")
+            try await client.shutdown()
         }
-        let before = f.store.read { $0.runs["demo-run"]!.jobs.count }
-        var configuration = try ClientConfiguration(baseURL: f.baseURL, credentials: .init(clientID: "sandbox-client", clientSecret: "sandbox-secret"))
-        configuration.rateLimit = nil
-        configuration.retry = RetryPolicy(maximumAttempts: 12)
-        // Real HTTP, but no real waiting between attempts.
-        var clock = ClientClock.system
-        clock.sleep = { _ in }
-        let client = try ProcessesClient(configuration: configuration, clock: clock)
-        for i in 0..<100 {
-            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("n\(i)")], placement: .init(parentGroupID: "group-review"))
-        }
-        #expect(f.store.read { $0.runs["demo-run"]!.jobs.count } == before + 100, "exactly once each")
-        let injected = f.sandbox.server.faultCounts
-        #expect((injected["503"] ?? 0) + (injected["429"] ?? 0) > 10, "\(injected)")
-        try await client.shutdown()
-        await f.stop()
     }
 }

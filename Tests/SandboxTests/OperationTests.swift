@@ -7,112 +7,118 @@ import Testing
 @Suite("The other operations")
 struct OperationTests {
     @Test func processRunTree() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        let run = try await client.getProcessRun(id: "demo-run")
-        #expect(run.name == "Q4 close 2024")
-        #expect(run.status == "running")
-        #expect(run.childIDs() == ["job-1", "job-7", "group-review", "group-certification", "job-9"])
-        guard case .GroupRun(let locked) = run.children?[3] else { throw FixtureError("not a group") }
-        #expect(locked.readOnly)
-        #expect(locked.parallel)
-        #expect(locked.ordinal == 3)
-        #expect(locked.parent == nil)
-        guard case .GroupRun(let review) = run.children?[2], case .JobRun(let inner) = review.children?[1] else { throw FixtureError("shape") }
-        #expect(inner.parent == "group-review")
-        #expect(inner.ordinal == 1)
-        #expect(inner.status == "waiting")
-        #expect(run.statusCounts?.additionalProperties == ["complete": 1, "running": 1, "waiting": 4])
-        await #expect(throws: ProcessesAPIError.self) { _ = try await client.getProcessRun(id: "nope") }
-        try await client.shutdown()
-        await f.stop()
+        try await Fixture.with { f in
+            let client = try f.client()
+            let run = try await client.getProcessRun(id: "demo-run")
+            #expect(run.name == "Q4 close 2024")
+            #expect(run.status == "running")
+            #expect(run.childIDs() == ["job-1", "job-7", "group-review", "group-certification", "job-9"])
+            let children = try #require(run.children)
+            try #require(children.count == 5)
+            guard case .GroupRun(let locked) = children[3] else { throw FixtureError("not a group") }
+            #expect(locked.readOnly)
+            #expect(locked.parallel)
+            #expect(locked.ordinal == 3)
+            #expect(locked.parent == nil)
+            guard case .GroupRun(let review) = children[2], let reviewChildren = review.children, reviewChildren.count > 1,
+                case .JobRun(let inner) = reviewChildren[1]
+            else { throw FixtureError("shape") }
+            #expect(inner.parent == "group-review")
+            #expect(inner.ordinal == 1)
+            #expect(inner.status == "waiting")
+            #expect(run.statusCounts?.additionalProperties == ["complete": 1, "running": 1, "waiting": 4])
+            await #expect(throws: ProcessesAPIError.self) { _ = try await client.getProcessRun(id: "nope") }
+            try await client.shutdown()
+        }
     }
 
     @Test func processesListFilterAndPages() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        for name in ["Q4 audit", "Payroll", "Q4 tax"] {
-            _ = try await client.createProcess(.init(name: name))
+        try await Fixture.with { f in
+            let client = try f.client()
+            for name in ["Q4 audit", "Payroll", "Q4 tax"] {
+                _ = try await client.createProcess(.init(name: name))
+            }
+            var names: [String] = []
+            for try await process in client.processes(filter: "name contains 'q4'", orderBy: "name", pageSize: 1) {
+                names.append(process.name ?? "")
+            }
+            #expect(names == ["Q4 audit", "Q4 close", "Q4 tax"])
+            let page = try await client.listProcessesPage(orderBy: "name desc", pageSize: 2)
+            #expect(page.data.map(\.name) == ["Q4 tax", "Q4 close"])
+            #expect(page.nextLink?.hasPrefix("/processes?$next=2") == true)
+            let error = try await #require(throws: ProcessesAPIError.self) { _ = try await client.listProcessesPage(filter: "size gt 3") }
+            #expect(error.status == 400)
+            #expect(error.target == "$filter")
+            try await client.shutdown()
         }
-        var names: [String] = []
-        for try await process in client.processes(filter: "name contains 'q4'", orderBy: "name", pageSize: 1) {
-            names.append(process.name ?? "")
-        }
-        #expect(names == ["Q4 audit", "Q4 close", "Q4 tax"])
-        let page = try await client.listProcessesPage(orderBy: "name desc", pageSize: 2)
-        #expect(page.data.map(\.name) == ["Q4 tax", "Q4 close"])
-        #expect(page.nextLink?.hasPrefix("/processes?$next=2") == true)
-        let error = try await #require(throws: ProcessesAPIError.self) { _ = try await client.listProcessesPage(filter: "size gt 3") }
-        #expect(error.status == 400)
-        #expect(error.target == "$filter")
-        try await client.shutdown()
-        await f.stop()
     }
 
     @Test func createAndRunAProcess() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        let process = try await client.createProcess(.init(
-            name: "Month end",
-            children: [
-                .JobRunCreate(Jobs.sendTask("Close the books")),
-                .GroupCreate(.init(name: "Reviews", parallel: true, children: [.JobRunCreate(Jobs.contentRequest("Commentary"))])),
-            ]))
-        #expect(process.name == "Month end")
-        #expect(process.children?.count == 2)
-        #expect(try await client.getProcess(id: process.id).name == "Month end")
-        let run = try await client.runProcess(id: process.id, sendProcessCompleteEmail: false)
-        #expect(run.status == "running")
-        #expect(run.childIDs().count == 2)
-        let runWithoutBody = try await client.runProcess(id: process.id)
-        #expect(runWithoutBody.id != run.id)
-        // The new run accepts job runs.
-        let created = try await client.createJobRuns(processRunID: run.id, jobs: [Jobs.sendTask("Extra")])
-        #expect(created.first?.ordinal == 2)
-        let missing = try await #require(throws: ProcessesAPIError.self) { _ = try await client.runProcess(id: "nope") }
-        #expect(missing.status == 404)
-        #expect(missing.message == "Could not find process id nope")
-        let invalid = try await #require(throws: ProcessesAPIError.self) {
-            _ = try await client.createProcess(.init(name: "Bad", children: [.JobRunCreate(Jobs.sendTask("x", assignee: "ghost"))]))
+        try await Fixture.with { f in
+            let client = try f.client()
+            let process = try await client.createProcess(.init(
+                name: "Month end",
+                children: [
+                    .JobRunCreate(Jobs.sendTask("Close the books")),
+                    .GroupCreate(.init(name: "Reviews", parallel: true, children: [.JobRunCreate(Jobs.contentRequest("Commentary"))])),
+                ]))
+            #expect(process.name == "Month end")
+            #expect(process.children?.count == 2)
+            #expect(try await client.getProcess(id: process.id).name == "Month end")
+            let run = try await client.runProcess(id: process.id, sendProcessCompleteEmail: false)
+            #expect(run.status == "running")
+            #expect(run.childIDs().count == 2)
+            let runWithoutBody = try await client.runProcess(id: process.id)
+            #expect(runWithoutBody.id != run.id)
+            // The new run accepts job runs.
+            let created = try await client.createJobRuns(processRunID: run.id, jobs: [Jobs.sendTask("Extra")])
+            #expect(created.first?.ordinal == 2)
+            let missing = try await #require(throws: ProcessesAPIError.self) { _ = try await client.runProcess(id: "nope") }
+            #expect(missing.status == 404)
+            #expect(missing.message == "Could not find process id nope")
+            let invalid = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.createProcess(.init(name: "Bad", children: [.JobRunCreate(Jobs.sendTask("x", assignee: "ghost"))]))
+            }
+            #expect(invalid.code == "invalidUser")
+            try await client.shutdown()
         }
-        #expect(invalid.code == "invalidUser")
-        try await client.shutdown()
-        await f.stop()
     }
 }
 
 @Suite("Seed and admin endpoints")
 struct SeedTests {
     @Test func resetRestoresTheSeed() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        let seeded = f.store.export()
-        _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("temporary")])
-        #expect(f.store.export() != seeded)
-        #expect(try await f.raw("POST", "/_sandbox/reset").status == 200)
-        #expect(f.store.export() == seeded)
-        _ = try await client.getProcessRun(id: "demo-run")  // tokens survive a reset
-        try await client.shutdown()
-        await f.stop()
+        try await Fixture.with { f in
+            let client = try f.client()
+            let seeded = f.store.export()
+            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("temporary")])
+            #expect(f.store.export() != seeded)
+            #expect(try await f.raw("POST", "/_sandbox/reset").status == 200)
+            #expect(f.store.export() == seeded)
+            _ = try await client.getProcessRun(id: "demo-run")  // tokens survive a reset
+            try await client.shutdown()
+        }
     }
 
     @Test func exportedStateLoadsAsASeed() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.contentRequest("kept")], placement: .init(parentGroupID: "group-review"))
-        let state = try await f.raw("GET", "/_sandbox/state")
-        #expect(state.status == 200)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString).json")
-        try Data(state.text.utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let loaded = try Seed.load(path: file.path)
-        let g = try await Fixture.start { $0.seed = loaded }
-        #expect(try await g.raw("GET", "/_sandbox/state").text == state.text, "export, load, export: the same document")
-        let run = try await g.client().getProcessRun(id: "demo-run")
-        #expect(run.childIDs(of: "group-review").count == 3)
-        try await client.shutdown()
-        await g.stop()
-        await f.stop()
+        try await Fixture.with { f in
+            let client = try f.client()
+            _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.contentRequest("kept")], placement: .init(parentGroupID: "group-review"))
+            let state = try await f.raw("GET", "/_sandbox/state")
+            #expect(state.status == 200)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString).json")
+            try Data(state.text.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let loaded = try Seed.load(path: file.path)
+            try await Fixture.with({ $0.seed = loaded }) { g in
+                #expect(try await g.raw("GET", "/_sandbox/state").text == state.text, "export, load, export: the same document")
+                let other = try g.client()
+                let run = try await other.getProcessRun(id: "demo-run")
+                #expect(run.childIDs(of: "group-review").count == 3)
+                try await other.shutdown()
+            }
+            try await client.shutdown()
+        }
     }
 
     @Test(arguments: [
@@ -131,28 +137,50 @@ struct SeedTests {
     }
 
     @Test func requestLogAndStats() async throws {
-        let f = try await Fixture.start()
-        let token = try await f.token()
-        _ = try await f.raw("GET", "/processRuns/demo-run", bearer: token)
-        _ = try await f.raw("GET", "/processRuns/missing", bearer: token)
-        let log = try await f.raw("GET", "/_sandbox/requests")
-        let entries = try #require(log.json?.arrayValue)
-        #expect(entries.map { $0["status"]?.integerValue } == [200, 200, 404])
-        #expect(entries.last?["path"] == "/processRuns/missing")
-        let stats = try await f.raw("GET", "/_sandbox/stats")
-        #expect(stats.json?["requests"]?.integerValue == 4)
-        await f.stop()
+        try await Fixture.with { f in
+            let token = try await f.token()
+            _ = try await f.raw("GET", "/processRuns/demo-run", bearer: token)
+            _ = try await f.raw("GET", "/processRuns/missing", bearer: token)
+            let log = try await f.raw("GET", "/_sandbox/requests")
+            let entries = try #require(log.json?.arrayValue)
+            #expect(entries.map { $0["status"]?.integerValue } == [200, 200, 404])
+            #expect(entries.last?["path"] == "/processRuns/missing")
+            let stats = try await f.raw("GET", "/_sandbox/stats")
+            #expect(stats.json?["requests"]?.integerValue == 4)
+        }
     }
 }
 
 @Suite("Starting")
 struct StartTests {
-    @Test func aPortInUseIsAnErrorNotAHang() async throws {
-        let f = try await Fixture.start()
-        let port = try #require(f.baseURL.port)
+    @Test func aFixtureIsStoppedWhenItsBodyThrows() async throws {
+        struct Planned: Error {}
+        var port: Int?
+        do {
+            try await Fixture.with { f in
+                port = f.baseURL.port
+                throw Planned()
+            }
+            Issue.record("the body's error was not passed on")
+        } catch is Planned {}
+        // Its port is free again at once: the sandbox was stopped and waited for.
         var options = SandboxServer.Options()
-        options.port = port
-        await #expect(throws: (any Error).self) { _ = try await SandboxServer(options: options).start() }
-        await f.stop()
+        options.port = try #require(port)
+        let again = try await SandboxServer(options: options).start()
+        await again.stop()
+    }
+
+    @Test func aPortInUseIsAnErrorNotAHang() async throws {
+        try await Fixture.with { f in
+            let port = try #require(f.baseURL.port)
+            var options = SandboxServer.Options()
+            options.port = port
+            // Stopped if it does start, so a failure here leaves no server behind.
+            do {
+                let second = try await SandboxServer(options: options).start()
+                await second.stop()
+                Issue.record("a second sandbox started on port \(port)")
+            } catch {}
+        }
     }
 }

@@ -7,82 +7,84 @@ import Testing
 @Suite("createJobRuns placement")
 struct PlacementTests {
     @Test func afterASiblingInTheRootGroup() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        let created = try await client.createJobRuns(
-            processRunID: "demo-run", jobs: [Jobs.sendTask("A"), Jobs.contentRequest("B")],
-            placement: .init(relativeSiblingID: "job-7", before: false))
-        #expect(created.map(\.ordinal) == [2, 3])
-        #expect(created.allSatisfy { $0.parent == nil }, "the root group: no parent")
-        let run = try await client.getProcessRun(id: "demo-run")
-        #expect(run.childIDs() == ["job-1", "job-7", created[0].id, created[1].id, "group-review", "group-certification", "job-9"])
-        #expect(run.ordinals() == [0, 1, 2, 3, 4, 5, 6])
-        try await client.shutdown()
-        await f.stop()
+        try await Fixture.with { f in
+            let client = try f.client()
+            let created = try await client.createJobRuns(
+                processRunID: "demo-run", jobs: [Jobs.sendTask("A"), Jobs.contentRequest("B")],
+                placement: .init(relativeSiblingID: "job-7", before: false))
+            try #require(created.count == 2)
+            #expect(created.map(\.ordinal) == [2, 3])
+            #expect(created.allSatisfy { $0.parent == nil }, "the root group: no parent")
+            let run = try await client.getProcessRun(id: "demo-run")
+            #expect(run.childIDs() == ["job-1", "job-7", created[0].id, created[1].id, "group-review", "group-certification", "job-9"])
+            #expect(run.ordinals() == [0, 1, 2, 3, 4, 5, 6])
+            try await client.shutdown()
+        }
     }
 
     @Test func neitherAppendsToTheRoot() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        let created = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("Last")])
-        #expect(created.first?.ordinal == 5)
-        #expect(created.first?.parent == nil)
-        #expect(try await client.getProcessRun(id: "demo-run").childIDs().last == created.first?.id)
-        try await client.shutdown()
-        await f.stop()
+        try await Fixture.with { f in
+            let client = try f.client()
+            let created = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.sendTask("Last")])
+            #expect(created.first?.ordinal == 5)
+            #expect(created.first?.parent == nil)
+            #expect(try await client.getProcessRun(id: "demo-run").childIDs().last == created.first?.id)
+            try await client.shutdown()
+        }
     }
 
     @Test func parentGroupOnlyAppendsToTheGroup() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        let created = try await client.createJobRuns(
-            processRunID: "demo-run", jobs: [Jobs.sendTask("G1"), Jobs.sendTask("G2")], placement: .init(parentGroupID: "group-review"))
-        #expect(created.map(\.ordinal) == [2, 3])
-        #expect(created.allSatisfy { $0.parent == "group-review" })
-        let run = try await client.getProcessRun(id: "demo-run")
-        #expect(run.childIDs(of: "group-review") == ["job-11", "job-12"] + created.map(\.id))
-        try await client.shutdown()
-        await f.stop()
+        try await Fixture.with { f in
+            let client = try f.client()
+            let created = try await client.createJobRuns(
+                processRunID: "demo-run", jobs: [Jobs.sendTask("G1"), Jobs.sendTask("G2")], placement: .init(parentGroupID: "group-review"))
+            #expect(created.map(\.ordinal) == [2, 3])
+            #expect(created.allSatisfy { $0.parent == "group-review" })
+            let run = try await client.getProcessRun(id: "demo-run")
+            #expect(run.childIDs(of: "group-review") == ["job-11", "job-12"] + created.map(\.id))
+            try await client.shutdown()
+        }
     }
 
     @Test func beforeASiblingIsTheDefaultAndTheGroupIsTheSiblings() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        let created = try await client.createJobRuns(
-            processRunID: "demo-run", jobs: [Jobs.sendTask("X"), Jobs.sendTask("Y")], placement: .init(relativeSiblingID: "job-12"))
-        #expect(created.map(\.ordinal) == [1, 2])
-        #expect(created.allSatisfy { $0.parent == "group-review" })
-        let run = try await client.getProcessRun(id: "demo-run")
-        #expect(run.childIDs(of: "group-review") == ["job-11"] + created.map(\.id) + ["job-12"])
-        #expect(run.ordinals(of: "group-review") == [0, 1, 2, 3], "later siblings shift; ordinals stay contiguous")
-        try await client.shutdown()
-        await f.stop()
+        try await Fixture.with { f in
+            let client = try f.client()
+            let created = try await client.createJobRuns(
+                processRunID: "demo-run", jobs: [Jobs.sendTask("X"), Jobs.sendTask("Y")], placement: .init(relativeSiblingID: "job-12"))
+            #expect(created.map(\.ordinal) == [1, 2])
+            #expect(created.allSatisfy { $0.parent == "group-review" })
+            let run = try await client.getProcessRun(id: "demo-run")
+            #expect(run.childIDs(of: "group-review") == ["job-11"] + created.map(\.id) + ["job-12"])
+            #expect(run.ordinals(of: "group-review") == [0, 1, 2, 3], "later siblings shift; ordinals stay contiguous")
+            try await client.shutdown()
+        }
     }
 
     @Test func siblingAndParentAfter() async throws {
-        let f = try await Fixture.start()
-        let client = try f.client()
-        let created = try await client.createJobRuns(
-            processRunID: "demo-run", jobs: [Jobs.sendTask("Z")],
-            placement: .init(relativeSiblingID: "job-11", parentGroupID: "group-review", before: false))
-        #expect(created.first?.ordinal == 1)
-        #expect(try await client.getProcessRun(id: "demo-run").childIDs(of: "group-review") == ["job-11", created[0].id, "job-12"])
-        try await client.shutdown()
-        await f.stop()
+        try await Fixture.with { f in
+            let client = try f.client()
+            let created = try await client.createJobRuns(
+                processRunID: "demo-run", jobs: [Jobs.sendTask("Z")],
+                placement: .init(relativeSiblingID: "job-11", parentGroupID: "group-review", before: false))
+            #expect(created.first?.ordinal == 1)
+            #expect(try await client.getProcessRun(id: "demo-run").childIDs(of: "group-review") == ["job-11", try #require(created.first).id, "job-12"])
+            try await client.shutdown()
+        }
     }
 
     @Test func theSeedsOwnBodyMatchesTheSeedsOwnAnswer() async throws {
-        let f = try await Fixture.start()
-        let answer = try await f.create(seedBody, query: "?relativeSiblingId=job-7&before=false")
-        #expect(answer.status == 201)
-        let items = try #require(answer.json?.arrayValue)
-        #expect(items.count == 2)
-        for item in items {
-            #expect(Set(item.objectValue!.keys) == ["id", "ordinal", "action", "arguments", "triggerType"], "as the seed's example (no parent at the root)")
+        try await Fixture.with { f in
+            let answer = try await f.create(seedBody, query: "?relativeSiblingId=job-7&before=false")
+            #expect(answer.status == 201)
+            let items = try #require(answer.json?.arrayValue)
+            try #require(items.count == 2)
+            for item in items {
+                let members = try #require(item.objectValue, "each item is an object")
+                #expect(Set(members.keys) == ["id", "ordinal", "action", "arguments", "triggerType"], "as the seed's example (no parent at the root)")
+            }
+            #expect(items[1]["arguments"]?["contentRequestArgs"]?["instructions"] == "Please fill out rows 1-10 in the spreadsheet.")
+            #expect(items[0]["ordinal"] == 2)
         }
-        #expect(items[1]["arguments"]?["contentRequestArgs"]?["instructions"] == "Please fill out rows 1-10 in the spreadsheet.")
-        #expect(items[0]["ordinal"] == 2)
-        await f.stop()
     }
 }
 
@@ -127,129 +129,130 @@ struct ValidationTests {
 
     @Test(arguments: cases)
     func rejected(_ c: Case) async throws {
-        let f = try await Fixture.start()
-        let before = f.store.export()
-        let answer = try await f.create(c.body, query: c.query)
-        #expect(answer.status == 400, "\(answer.text)")
-        #expect(answer.json?["code"]?.stringValue == c.code, "\(answer.text)")
-        #expect(answer.json?["target"]?.stringValue == c.target, "\(answer.text)")
-        #expect(c.messageContains.isEmpty || answer.json?["message"]?.stringValue?.contains(c.messageContains) == true, "\(answer.text)")
-        #expect(f.store.export() == before, "nothing changed")
-        await f.stop()
+        try await Fixture.with { f in
+            let before = f.store.export()
+            let answer = try await f.create(c.body, query: c.query)
+            #expect(answer.status == 400, "\(answer.text)")
+            #expect(answer.json?["code"]?.stringValue == c.code, "\(answer.text)")
+            #expect(answer.json?["target"]?.stringValue == c.target, "\(answer.text)")
+            #expect(c.messageContains.isEmpty || answer.json?["message"]?.stringValue?.contains(c.messageContains) == true, "\(answer.text)")
+            #expect(f.store.export() == before, "nothing changed")
+        }
     }
 
     @Test func unknownUserIsTheSeedsExample() async throws {
-        let f = try await Fixture.start()
-        let answer = try await f.create(sendTaskJSON(#""assignee":{"id":"ghost","type":"user"},"title":"T""#))
-        #expect(answer.status == 400)
-        #expect(answer.json == ["code": "invalidUser", "message": "The provided user is invalid.", "target": "assignee", "meta": ["argumentName": "assignee", "jobIndex": 0, "id": "ghost"]])
-        await f.stop()
+        try await Fixture.with { f in
+            let answer = try await f.create(sendTaskJSON(#""assignee":{"id":"ghost","type":"user"},"title":"T""#))
+            #expect(answer.status == 400)
+            #expect(answer.json == ["code": "invalidUser", "message": "The provided user is invalid.", "target": "assignee", "meta": ["argumentName": "assignee", "jobIndex": 0, "id": "ghost"]])
+        }
     }
 }
 
 @Suite("Errors other than validation")
 struct StatusTests {
     @Test func unknownRunIs404() async throws {
-        let f = try await Fixture.start()
-        let answer = try await f.create(sendTaskJSON(), run: "nope")
-        #expect(answer.status == 404)
-        #expect(answer.json?["code"] == "404")
-        #expect(answer.json?["message"] == "Could not find process run id nope")
-        await f.stop()
+        try await Fixture.with { f in
+            let answer = try await f.create(sendTaskJSON(), run: "nope")
+            #expect(answer.status == 404)
+            #expect(answer.json?["code"] == "404")
+            #expect(answer.json?["message"] == "Could not find process run id nope")
+        }
     }
 
     @Test(arguments: [("?parentGroupId=group-x", "parentGroupId", "group-x"), ("?relativeSiblingId=job-x", "relativeSiblingId", "job-x")])
     func unknownGroupOrSiblingIs404(query: String, target: String, id: String) async throws {
-        let f = try await Fixture.start()
-        let answer = try await f.create(sendTaskJSON(), query: query)
-        #expect(answer.status == 404)
-        #expect(answer.json?["target"]?.stringValue == target)
-        #expect(answer.json?["message"]?.stringValue?.contains(id) == true)
-        await f.stop()
+        try await Fixture.with { f in
+            let answer = try await f.create(sendTaskJSON(), query: query)
+            #expect(answer.status == 404)
+            #expect(answer.json?["target"]?.stringValue == target)
+            #expect(answer.json?["message"]?.stringValue?.contains(id) == true)
+        }
     }
 
     @Test(arguments: [("demo-run-complete", ""), ("demo-run", "?parentGroupId=group-certification"), ("demo-run", "?relativeSiblingId=job-21")])
     func closedRunOrReadOnlyGroupIs409(run: String, query: String) async throws {
-        let f = try await Fixture.start()
-        let answer = try await f.create(sendTaskJSON(), run: run, query: query)
-        #expect(answer.status == 409, "\(answer.text)")
-        #expect(answer.json?["code"] == "409")
-        await f.stop()
+        try await Fixture.with { f in
+            let answer = try await f.create(sendTaskJSON(), run: run, query: query)
+            #expect(answer.status == 409, "\(answer.text)")
+            #expect(answer.json?["code"] == "409")
+        }
     }
 
     @Test func missingOrBadTokenIs401() async throws {
-        let f = try await Fixture.start()
-        for bearer in [nil, "sbx_forged"] {
-            let answer = try await f.raw("POST", "/processRuns/demo-run/jobRuns", body: sendTaskJSON(), bearer: bearer)
-            #expect(answer.status == 401)
-            #expect(answer.json == ["code": "Unauthorized", "message": "Bad credentials"])
+        try await Fixture.with { f in
+            for bearer in [nil, "sbx_forged"] {
+                let answer = try await f.raw("POST", "/processRuns/demo-run/jobRuns", body: sendTaskJSON(), bearer: bearer)
+                #expect(answer.status == 401)
+                #expect(answer.json == ["code": "Unauthorized", "message": "Bad credentials"])
+            }
         }
-        await f.stop()
     }
 
     @Test func readerCannotWrite() async throws {
-        let f = try await Fixture.start()
-        let reader = try await f.token(reader: true)
-        let write = try await f.create(sendTaskJSON(), token: reader)
-        #expect(write.status == 403)
-        #expect(write.json == ["code": "403", "message": "Forbidden"])
-        let read = try await f.raw("GET", "/processRuns/demo-run", bearer: reader)
-        #expect(read.status == 200)
-        await f.stop()
+        try await Fixture.with { f in
+            let reader = try await f.token(reader: true)
+            let write = try await f.create(sendTaskJSON(), token: reader)
+            #expect(write.status == 403)
+            #expect(write.json == ["code": "403", "message": "Forbidden"])
+            let read = try await f.raw("GET", "/processRuns/demo-run", bearer: reader)
+            #expect(read.status == 200)
+        }
     }
 
     @Test(arguments: [nil, "2022-01-01"])
     func missingOrWrongVersionIs400NamingTheValue(version: String?) async throws {
-        let f = try await Fixture.start()
-        let answer = try await f.raw("POST", "/processRuns/demo-run/jobRuns", body: sendTaskJSON(), bearer: try await f.token(), version: version)
-        #expect(answer.status == 400)
-        #expect(answer.json?["target"] == "X-Version")
-        #expect(answer.json?["message"]?.stringValue?.contains("2026-04-01.processes.preview") == true)
-        await f.stop()
+        try await Fixture.with { f in
+            let answer = try await f.raw("POST", "/processRuns/demo-run/jobRuns", body: sendTaskJSON(), bearer: try await f.token(), version: version)
+            #expect(answer.status == 400)
+            #expect(answer.json?["target"] == "X-Version")
+            #expect(answer.json?["message"]?.stringValue?.contains("2026-04-01.processes.preview") == true)
+        }
     }
 
     @Test func bodyOverTenMegabytesIs413() async throws {
-        let f = try await Fixture.start()
-        let big = "[" + String(repeating: " ", count: 10 * 1024 * 1024) + "]"
-        let answer = try await f.create(big)
-        #expect(answer.status == 413)
-        #expect(answer.json?["code"] == "413")
-        await f.stop()
+        try await Fixture.with { f in
+            let big = "[" + String(repeating: " ", count: 10 * 1024 * 1024) + "]"
+            let answer = try await f.create(big)
+            #expect(answer.status == 413)
+            #expect(answer.json?["code"] == "413")
+        }
     }
 
     @Test func rateLimitPerClientIs429WithRetryAfter() async throws {
-        let f = try await Fixture.start { $0.rateLimit = 3 }
-        let token = try await f.token()  // the token request counts: 1
-        var statuses: [Int] = []
-        var last: RawAnswer?
-        for _ in 0..<3 {
-            last = try await f.raw("GET", "/processRuns/demo-run", bearer: token)
-            statuses.append(last!.status)
+        try await Fixture.with({ $0.rateLimit = 3 }) { f in
+            let token = try await f.token()  // the token request counts: 1
+            var statuses: [Int] = []
+            var last: RawAnswer?
+            for _ in 0..<3 {
+                let answer = try await f.raw("GET", "/processRuns/demo-run", bearer: token)
+                statuses.append(answer.status)
+                last = answer
+            }
+            #expect(statuses == [200, 200, 429])
+            let retryAfter = try #require(last?.headers.first(name: "Retry-After").flatMap(Int.init))
+            #expect((1...60).contains(retryAfter))
+            #expect(last?.json?["message"]?.stringValue == "Rate limit of 3 per 60 seconds exceeded for getProcessRun requests. Retry request in \(retryAfter) seconds.")
+            let reader = try await f.token(reader: true)
+            #expect(try await f.raw("GET", "/processRuns/demo-run", bearer: reader).status == 200, "limits are per client")
         }
-        #expect(statuses == [200, 200, 429])
-        let retryAfter = try #require(last?.headers.first(name: "Retry-After").flatMap(Int.init))
-        #expect((1...60).contains(retryAfter))
-        #expect(last?.json?["message"]?.stringValue == "Rate limit of 3 per 60 seconds exceeded for getProcessRun requests. Retry request in \(retryAfter) seconds.")
-        let reader = try await f.token(reader: true)
-        #expect(try await f.raw("GET", "/processRuns/demo-run", bearer: reader).status == 200, "limits are per client")
-        await f.stop()
     }
 
     @Test func tokenEndpointErrorsUseTheOAuthShape() async throws {
-        let f = try await Fixture.start()
-        let wrong = try await f.raw("POST", "/oauth2/token", body: "grant_type=client_credentials", contentType: "application/x-www-form-urlencoded", basic: ("sandbox-client", "nope"))
-        #expect(wrong.status == 401)
-        #expect(wrong.json?["error"] == "invalid_client")
-        let grant = try await f.raw("POST", "/oauth2/token", body: "grant_type=password", contentType: "application/x-www-form-urlencoded", basic: ("sandbox-client", "sandbox-secret"))
-        #expect(grant.status == 400)
-        #expect(grant.json?["error"] == "unsupported_grant_type")
-        let scope = try await f.raw("POST", "/oauth2/token", body: "grant_type=client_credentials&scope=file:write", contentType: "application/x-www-form-urlencoded", basic: ("sandbox-reader", "sandbox-secret"))
-        #expect(scope.status == 400)
-        #expect(scope.json?["error"] == "invalid_scope")
-        let ok = try await f.raw("POST", "/oauth2/token", body: "grant_type=client_credentials", contentType: "application/x-www-form-urlencoded", basic: ("sandbox-client", "sandbox-secret"))
-        #expect(ok.json?["expires_in"] == 599)
-        #expect(ok.json?["token_type"] == "Bearer")
-        #expect(ok.json?["scope"] == "file:read file:write")
-        await f.stop()
+        try await Fixture.with { f in
+            let wrong = try await f.raw("POST", "/oauth2/token", body: "grant_type=client_credentials", contentType: "application/x-www-form-urlencoded", basic: ("sandbox-client", "nope"))
+            #expect(wrong.status == 401)
+            #expect(wrong.json?["error"] == "invalid_client")
+            let grant = try await f.raw("POST", "/oauth2/token", body: "grant_type=password", contentType: "application/x-www-form-urlencoded", basic: ("sandbox-client", "sandbox-secret"))
+            #expect(grant.status == 400)
+            #expect(grant.json?["error"] == "unsupported_grant_type")
+            let scope = try await f.raw("POST", "/oauth2/token", body: "grant_type=client_credentials&scope=file:write", contentType: "application/x-www-form-urlencoded", basic: ("sandbox-reader", "sandbox-secret"))
+            #expect(scope.status == 400)
+            #expect(scope.json?["error"] == "invalid_scope")
+            let ok = try await f.raw("POST", "/oauth2/token", body: "grant_type=client_credentials", contentType: "application/x-www-form-urlencoded", basic: ("sandbox-client", "sandbox-secret"))
+            #expect(ok.json?["expires_in"] == 599)
+            #expect(ok.json?["token_type"] == "Bearer")
+            #expect(ok.json?["scope"] == "file:read file:write")
+        }
     }
 }

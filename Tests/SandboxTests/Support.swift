@@ -6,11 +6,25 @@ import ProcessesAPI
 struct Fixture {
     let sandbox: RunningSandbox
 
-    static func start(_ configure: (inout SandboxServer.Options) -> Void = { _ in }) async throws -> Fixture {
+    /// Starts a sandbox, runs `body` with it, and stops it (waiting until the
+    /// port is closed) whether `body` returns or throws, so a failing test
+    /// leaves no server behind for the next.
+    static func with<R>(
+        _ configure: (inout SandboxServer.Options) throws -> Void = { _ in }, _ body: (Fixture) async throws -> R
+    ) async throws -> R {
         var options = SandboxServer.Options()
         options.port = 0
-        configure(&options)
-        return Fixture(sandbox: try await SandboxServer(options: options).start())
+        try configure(&options)
+        let fixture = Fixture(sandbox: try await SandboxServer(options: options).start())
+        let result: R
+        do {
+            result = try await body(fixture)
+        } catch {
+            await fixture.stop()
+            throw error
+        }
+        await fixture.stop()
+        return result
     }
 
     var baseURL: URL { sandbox.baseURL }
@@ -18,16 +32,28 @@ struct Fixture {
 
     /// A client with the demo credentials (`sandbox-client`, read and write) unless told otherwise.
     func client(
-        id: String = "sandbox-client", secret: String = "sandbox-secret", retry: RetryPolicy = .none
+        id: String = "sandbox-client", secret: String = "sandbox-secret", retry: RetryPolicy = .none, clock: ClientClock = .system
     ) throws -> ProcessesClient {
         var configuration = try ClientConfiguration(
             baseURL: baseURL, credentials: .init(clientID: id, clientSecret: secret))
         configuration.retry = retry
         configuration.rateLimit = nil
-        return try ProcessesClient(configuration: configuration)
+        return try ProcessesClient(configuration: configuration, clock: clock)
     }
 
-    func stop() async { await sandbox.stop() }
+    private func stop() async { await sandbox.stop() }
+
+    /// Job runs in a run of the store (throws when the run is missing).
+    func jobCount(run: String = "demo-run") throws -> Int {
+        guard let count = store.read({ $0.runs[run]?.jobs.count }) else { throw FixtureError("no run \(run) in the store") }
+        return count
+    }
+
+    /// Requests the sandbox logged for `path` (the token endpoint, say),
+    /// since the start or the last reset.
+    func requests(to path: String) -> [RequestLog.Entry] {
+        sandbox.server.requestLog.recent.filter { $0.path == path }
+    }
 }
 
 /// Builds request items the short way.
@@ -80,7 +106,7 @@ extension Components.Schemas.ProcessRun {
             }
             return nil
         }
-        guard let group else { return ids(children ?? []) }
+        if group == nil { return ids(children ?? []) }
         return ids(find(children ?? []) ?? [])
     }
 
