@@ -42,7 +42,7 @@ public enum Bindings {
         try module("processruns") { () throws(LuaError) in try ProcessRunsModule.push(onto: stack, session: settings.session) }
         try module("processes") { ProcessesModule.push(onto: stack, session: settings.session) }
         try module("json") { JSONModule.push(onto: stack) }
-        try module("log") { () throws(LuaError) in try LogModule.push(onto: stack, logger: settings.session.logger) }
+        try module("log") { LogModule.push(onto: stack, logger: settings.session.logger) }
 
         stack.push(version)
         stack.rawSet(procsh, key: "version")
