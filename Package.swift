@@ -20,12 +20,13 @@ let startupLinkerFlags = [
 // the static Foundation too: its link entries name the static libraries that
 // Foundation needs in turn. The -L directory holds a `libstdc++.so` linker
 // script naming the static libstdc++ (which the runtime needs), so no
-// libstdc++.so is loaded either: another 0.35 ms. Debug builds keep them
+// libstdc++.so is loaded either: another 0.35 ms (lld links it, since it
+// takes an archive wherever it stands in the command). Debug builds keep them
 // all shared: they link faster.
 let staticRuntime = (
     swift: SwiftSetting.unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
     linker: LinkerSetting.unsafeFlags(
-        ["-static-stdlib", "-L", "\(Context.packageDirectory)/Sources/procsh/Linker/static-libstdcxx"],
+        ["-static-stdlib", "-use-ld=lld", "-L", "\(Context.packageDirectory)/Sources/procsh/Linker/static-libstdcxx"],
         .when(configuration: .release))
 )
 
