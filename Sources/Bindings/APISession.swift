@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Logging
 import ProcessesAPI
 
@@ -19,6 +20,8 @@ public final class APISession {
     private var recordingClient: (client: ProcessesClient, recorder: RequestRecorder)?
     /// Numbers the made-up ids of dry-run results.
     private var dryRunCount = 0
+    /// What this session knows of each process run's tree (``RunView``), by run id.
+    private var runViews: [String: RunViewState] = [:]
 
     public init(
         configuration: ClientConfiguration, dryRun: Bool = false, logger: Logger = Logger(label: "procsh.api"),
@@ -99,6 +102,42 @@ public final class APISession {
         lines += request.headers.map { "  \($0)" }
         if let body = request.bodyText { lines.append("  " + body) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A view is built from its read only when a create needs it: most reads never do.
+    private enum RunViewState {
+        case read(JSONValue)
+        case built(RunView)
+    }
+
+    /// Keeps a read of a whole process run as the evidence of what stood in it.
+    func remember(run: JSONValue, id: String) {
+        runViews[id] = .read(run)
+    }
+
+    /// Forgets every run it read (the sandbox was reset under it).
+    func forgetRuns() {
+        runViews = [:]
+    }
+
+    /// What this session knows of the run's tree, or nil.
+    func view(of runID: String) -> RunView? {
+        switch runViews[runID] {
+        case nil: return nil
+        case .built(let view): return view
+        case .read(let run):
+            let view = RunView(run: run, id: runID)
+            runViews[runID] = .built(view)
+            return view
+        }
+    }
+
+    /// Records job runs procsh created, so the view stays true; a view that
+    /// turns out wrong is dropped.
+    func noteCreated(_ ids: [String], in runID: String, placement: JobRunPlacement, firstOrdinal: Int?) {
+        guard runViews[runID] != nil, var view = view(of: runID) else { return }
+        runViews[runID] = nil  // no copy of the view while it changes
+        if view.insert(ids, placement: placement, firstOrdinal: firstOrdinal) { runViews[runID] = .built(view) }
     }
 
     /// Closes the client's connections.

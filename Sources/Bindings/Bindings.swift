@@ -55,7 +55,7 @@ public enum Bindings {
         stack.push(settings.session.configuration.baseURL.absoluteString)
         stack.rawSet(procsh, key: "baseURL")
         if let control = settings.sandbox {
-            try module("sandbox") { SandboxModule.push(onto: stack, control: control) }
+            try module("sandbox") { SandboxModule.push(onto: stack, control: control, session: settings.session) }
         }
         stack.push(function: { s in
             s.push(ScriptError.isErrorTable(at: 1, in: s))

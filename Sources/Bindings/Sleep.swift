@@ -25,3 +25,8 @@ enum Sleep {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }
+
+extension Sleep {
+    /// Whether Ctrl-C or the run's time limit asks the run to stop.
+    static var stopping: Bool { luash_deadline_passed() != 0 || luash_interrupt_pending() != 0 }
+}

@@ -42,14 +42,23 @@ struct BufferingMiddleware: ClientMiddleware {
 
     static func read(_ body: HTTPBody, status: Int, limit: Int) async throws -> [UInt8] {
         var bytes: [UInt8] = []
-        for try await chunk in body {
-            guard bytes.count + chunk.count <= limit else {
-                // Asking again would bring the same answer: not retried, whatever the method.
-                throw ProcessesAPIError(
-                    kind: .transport, status: status, code: "invalidResponse",
-                    message: "the answer is larger than \(limit) bytes; it was not read", retryable: false)
+        do {
+            for try await chunk in body {
+                guard bytes.count + chunk.count <= limit else {
+                    // Asking again would bring the same answer: not retried, whatever the method.
+                    throw ProcessesAPIError(
+                        kind: .transport, status: status, code: "invalidResponse",
+                        message: "the answer is larger than \(limit) bytes; it was not read", retryable: false)
+                }
+                bytes += chunk
             }
-            bytes += chunk
+        } catch let error as ProcessesAPIError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The status arrived, the body did not: keep the status, which may say the work was done.
+            throw TransportFailure.answerCut(status: status, "the answer (HTTP \(status)) broke off after \(bytes.count) bytes")
         }
         return bytes
     }

@@ -67,7 +67,7 @@ struct RetryMiddleware: ClientMiddleware {
                 let resend: Bool
                 switch failure {
                 case .notSent: resend = true
-                case .outcomeUnknown, .timedOut: resend = isRead
+                case .outcomeUnknown, .timedOut, .answerCut: resend = isRead
                 }
                 if resend && attempt < policy.maximumAttempts {
                     let delay = clock.random(policy.backoffCeiling(retry: attempt))
@@ -138,6 +138,14 @@ extension RetryMiddleware {
             return ProcessesAPIError(
                 kind: .timeout, message: why, retryable: isRead, request: request, attempts: attempts,
                 hint: isRead ? "still failing after \(attempts) attempts" : unknownOutcomeHint)
+        case .answerCut(let status, let why):
+            let done = (200..<300).contains(status)
+            return ProcessesAPIError(
+                kind: .transport, status: status, code: "answerCut", message: why, retryable: isRead, request: request,
+                attempts: attempts,
+                hint: isRead
+                    ? "still failing after \(attempts) attempts"
+                    : done ? "the server said it did the work (HTTP \(status)), but its answer was lost; it was not sent again" : unknownOutcomeHint)
         }
     }
 

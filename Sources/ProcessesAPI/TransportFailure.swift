@@ -16,10 +16,14 @@ public enum TransportFailure: Error, Sendable, CustomStringConvertible {
     case outcomeUnknown(String)
     /// No complete answer within the request timeout, after the request was sent.
     case timedOut(String)
+    /// The server answered with `status`, then the connection broke before the
+    /// body was complete. A 2xx status says the server did the work; only its
+    /// answer is lost.
+    case answerCut(status: Int, String)
 
     public var description: String {
         switch self {
-        case .notSent(let why), .outcomeUnknown(let why), .timedOut(let why): return why
+        case .notSent(let why), .outcomeUnknown(let why), .timedOut(let why), .answerCut(_, let why): return why
         }
     }
 

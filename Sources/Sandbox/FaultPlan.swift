@@ -9,6 +9,8 @@ import Synchronization
 /// `reset-after-commit`) do the work, then fail the answer, so the client cannot
 /// know it happened. `latency` delays every request. Probabilities are per
 /// request, drawn from a generator seeded by `--fault-seed` for reproducible runs.
+/// A fault may be kept to one operation (`500-after-commit@createJobRuns=0.3`)
+/// and to its first N draws (`reset@getProcessRun=1x2`: the next two reads).
 /// The token endpoint gets no faults.
 public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
     public enum Fault: String, Sendable, CaseIterable {
@@ -22,47 +24,90 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
         var afterCommit: Bool { self == .serverErrorAfterCommit || self == .resetAfterCommit }
     }
 
-    /// Each fault with its probability, in the order they are drawn.
-    public var faults: [(Fault, Double)]
+    /// One fault of the plan: how likely, for which operation, how many times.
+    public struct Rule: Sendable, Equatable {
+        public var fault: Fault
+        public var probability: Double
+        /// The operation id it is kept to (nil: every operation).
+        public var operation: String?
+        /// How many times it may be injected (nil: no limit).
+        public var limit: Int?
+
+        public init(_ fault: Fault, _ probability: Double, operation: String? = nil, limit: Int? = nil) {
+            (self.fault, self.probability, self.operation, self.limit) = (fault, probability, operation, limit)
+        }
+
+        var description: String {
+            fault.rawValue + (operation.map { "@\($0)" } ?? "") + "=\(probability)" + (limit.map { "x\($0)" } ?? "")
+        }
+    }
+
+    /// The faults, in the order they are drawn.
+    public var rules: [Rule]
     public var latency: Double = 0
 
-    public init(faults: [(Fault, Double)] = [], latency: Double = 0) {
-        self.faults = faults
+    public init(rules: [Rule] = [], latency: Double = 0) {
+        self.rules = rules
         self.latency = latency
     }
 
-    public static func == (a: FaultPlan, b: FaultPlan) -> Bool {
-        a.latency == b.latency && a.faults.map(\.0) == b.faults.map(\.0) && a.faults.map(\.1) == b.faults.map(\.1)
-    }
+    /// Whether any fault or latency is planned.
+    public var isEmpty: Bool { rules.isEmpty && latency == 0 }
 
     public var description: String {
-        (faults.map { "\($0.0.rawValue)=\($0.1)" } + (latency > 0 ? ["latency=\(Int(latency * 1000))ms"] : [])).joined(separator: ",")
+        (rules.map(\.description) + (latency > 0 ? ["latency=\(Int(latency * 1000))ms"] : [])).joined(separator: ",")
     }
 
-    /// Parses `name=probability,...` and `latency=DURATION` (`20ms`, `1.5s`).
+    /// Parses `name[@operation]=probability[xCOUNT],...` and `latency=DURATION` (`20ms`, `1.5s`).
     public init(parsing spec: String) throws {
         self.init()
         for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw FaultSpecError("'\(item)' is not name=value") }
-            let (name, value) = (parts[0], parts[1])
-            if name == "latency" {
+            let (target, value) = (parts[0], parts[1])
+            if target == "latency" {
                 guard let seconds = Self.duration(value) else {
                     throw FaultSpecError("latency '\(value)' is not a duration from 0 to a day, such as 20ms or 1.5s")
                 }
                 latency = seconds
                 continue
             }
+            let scoped = target.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let name = scoped[0]
             guard let fault = Fault(rawValue: name) else {
                 throw FaultSpecError("unknown fault '\(name)'; known: \(Fault.allCases.map(\.rawValue).joined(separator: ", ")), latency")
             }
-            guard let p = Double(value), (0...1).contains(p) else {
-                throw FaultSpecError("probability '\(value)' of \(name) is not a number from 0 to 1")
+            var operation: String?
+            if scoped.count == 2 {
+                guard !scoped[1].isEmpty, scoped[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                    throw FaultSpecError("'\(target)': after '@' comes an operation id such as createJobRuns")
+                }
+                operation = scoped[1]
             }
-            faults.append((fault, p))
+            let counted = value.split(separator: "x", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard let p = Double(counted[0]), (0...1).contains(p) else {
+                throw FaultSpecError("probability '\(counted[0])' of \(target) is not a number from 0 to 1")
+            }
+            var limit: Int?
+            if counted.count == 2 {
+                guard let n = Int(counted[1]), n > 0 else {
+                    throw FaultSpecError("'\(value)' of \(target): after 'x' comes how many times, a whole number above 0")
+                }
+                limit = n
+            }
+            rules.append(Rule(fault, p, operation: operation, limit: limit))
         }
-        let total = faults.map(\.1).reduce(0, +)
-        if total > 1 { throw FaultSpecError("the probabilities add up to \(total), more than 1") }
+        // Rules for different operations never compete; the uncounted ones that may meet one request must
+        // add up to at most 1. Counted rules are drawn in their order while they last.
+        let operations = Set(rules.compactMap(\.operation))
+        for operation in operations.map(Optional.some) + [nil] {
+            let total = rules.filter { $0.limit == nil && ($0.operation == nil || $0.operation == operation) }
+                .map(\.probability).reduce(0, +)
+            if total > 1 + 1e-9 {
+                throw FaultSpecError(
+                    "the probabilities\(operation.map { " for \($0)" } ?? "") add up to \(total), more than 1")
+            }
+        }
     }
 
     /// Seconds from `20ms`, `1.5s` or a bare number of milliseconds: plain
@@ -96,29 +141,32 @@ public struct FaultSpecError: Error, CustomStringConvertible {
 
 /// Draws faults from a plan with a seeded generator, and counts what it injected.
 final class FaultInjector: Sendable {
-    private let state: Mutex<(plan: FaultPlan, rng: SplitMix64, counts: [String: Int])>
+    /// The plan, what each counted rule has left, the generator, the counts.
+    private let state: Mutex<(plan: FaultPlan, left: [Int?], rng: SplitMix64, counts: [String: Int])>
 
     init(plan: FaultPlan, seed: UInt64) {
-        state = Mutex((plan, SplitMix64(seed: seed), [:]))
+        state = Mutex((plan, plan.rules.map(\.limit), SplitMix64(seed: seed), [:]))
     }
 
-    /// The faults injected from now on.
+    /// The faults injected from now on (a counted rule starts its count again).
     var plan: FaultPlan {
         get { state.withLock { $0.plan } }
-        set { state.withLock { $0.plan = newValue } }
+        set { state.withLock { $0.plan = newValue; $0.left = newValue.rules.map(\.limit) } }
     }
 
-    /// The fault for this request, if any.
-    func draw() -> FaultPlan.Fault? {
+    /// The fault for this request of `operationID`, if any.
+    func draw(for operationID: String) -> FaultPlan.Fault? {
         return state.withLock { s in
-            guard !s.plan.faults.isEmpty else { return nil }
+            guard !s.plan.rules.isEmpty else { return nil }
             let x = Double(s.rng.next() >> 11) / Double(1 << 53)
             var edge = 0.0
-            for (fault, p) in s.plan.faults {
-                edge += p
+            for (i, rule) in s.plan.rules.enumerated() where rule.operation == nil || rule.operation == operationID {
+                if let left = s.left[i], left <= 0 { continue }
+                edge += rule.probability
                 if x < edge {
-                    s.counts[fault.rawValue, default: 0] += 1
-                    return fault
+                    if let left = s.left[i] { s.left[i] = left - 1 }
+                    s.counts[rule.fault.rawValue, default: 0] += 1
+                    return rule.fault
                 }
             }
             return nil

@@ -78,7 +78,7 @@ struct SandboxCommand: ParsableCommand {
                     print(
                         """
                         procsh sandbox listening on \(base)
-                          data: \(seedName)\(plan.faults.isEmpty && plan.latency == 0 ? "" : "; faults: \(plan)")
+                          data: \(seedName)\(plan.isEmpty ? "" : "; faults: \(plan)")
                           demo credentials: sandbox-client / sandbox-secret (file:read file:write)
                                             sandbox-reader / sandbox-secret (file:read)
                           demo process run: demo-run (a complete one: demo-run-complete)

@@ -16,7 +16,7 @@ struct CronGuideTests {
         let r = try await run(try Programs.procsh(), arguments, environment: baseEnvironment(home: dir.path), directory: Programs.packageRoot, timeout: 60)
         #expect(r.termination == .exit(0), "\(r)")
         let log = try JSONSerialization.jsonObject(with: Data(r.stderr.split(separator: "\n").first.map(String.init)?.utf8 ?? "".utf8)) as? [String: Any]
-        #expect(log?["message"] as? String == "added 3 review tasks to \"Review\" (group-review)", "\(r)")
+        #expect(log?["message"] as? String == "added 3 review tasks to \"Review\" (group-review); 0 were there already", "\(r)")
 
         // While another run holds the lock, the job does nothing and says so.
         let holder = try await UnattendedRunTests.holder(

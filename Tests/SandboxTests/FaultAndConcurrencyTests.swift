@@ -8,17 +8,33 @@ import Testing
 struct FaultTests {
     @Test func specParses() throws {
         let plan = try FaultPlan(parsing: "503=0.1,429=0.05,reset=0.02,latency=20ms,500-after-commit=0.02")
-        #expect(plan.faults.map(\.0) == [.serviceUnavailable, .tooManyRequests, .reset, .serverErrorAfterCommit])
+        #expect(plan.rules.map(\.fault) == [.serviceUnavailable, .tooManyRequests, .reset, .serverErrorAfterCommit])
         #expect(plan.latency == 0.02)
         #expect(plan.description == "503=0.1,429=0.05,reset=0.02,500-after-commit=0.02,latency=20ms")
     }
 
     @Test(arguments: [
         "503=2", "teapot=0.1", "503", "latency=soon", "503=0.6,429=0.6", "latency=inf", "latency=1e25s", "latency=0x10ms",
-        "latency=-5ms", "latency=86401s",
+        "latency=-5ms", "latency=86401s", "503@=0.1", "503@create-job=0.1", "503=0.5x0", "503=0.5x", "503=1x2.5",
+        "503@createJobRuns=0.6,500@createJobRuns=0.6", "503=0.6,500@getProcessRun=0.6",
     ])
     func badSpecsSayWhy(spec: String) {
         #expect(throws: FaultSpecError.self) { try FaultPlan(parsing: spec) }
+    }
+
+    @Test func faultsKeptToAnOperationAndACount() throws {
+        let plan = try FaultPlan(parsing: "reset@getProcessRun=0.7x2,500-after-commit@createJobRuns=0.7,503=0.3")
+        #expect(plan.description == "reset@getProcessRun=0.7x2,500-after-commit@createJobRuns=0.7,503=0.3")
+        #expect(try FaultPlan(parsing: plan.description) == plan)
+        let injector = FaultInjector(plan: try FaultPlan(parsing: "reset@getProcessRun=1x2"), seed: 7)
+        #expect(injector.draw(for: "createJobRuns") == nil)
+        #expect(injector.draw(for: "getProcessRun") == .reset)
+        #expect(injector.draw(for: "getProcessRun") == .reset)
+        #expect(injector.draw(for: "getProcessRun") == nil)
+        #expect(injector.counts == ["reset": 2])
+        injector.plan = try FaultPlan(parsing: "reset@getProcessRun=1x1")
+        #expect(injector.draw(for: "getProcessRun") == .reset)
+        #expect(injector.draw(for: "getProcessRun") == nil)
     }
 
     @Test(arguments: [("503=1", 503), ("429=1", 429), ("500=1", 500)])
@@ -79,9 +95,9 @@ struct FaultTests {
         let a = FaultInjector(plan: plan, seed: 42)
         let b = FaultInjector(plan: plan, seed: 42)
         let c = FaultInjector(plan: plan, seed: 43)
-        let drawsA = (0..<200).map { _ in a.draw()?.rawValue ?? "-" }
-        let drawsB = (0..<200).map { _ in b.draw()?.rawValue ?? "-" }
-        let drawsC = (0..<200).map { _ in c.draw()?.rawValue ?? "-" }
+        let drawsA = (0..<200).map { _ in a.draw(for: "getProcessRun")?.rawValue ?? "-" }
+        let drawsB = (0..<200).map { _ in b.draw(for: "getProcessRun")?.rawValue ?? "-" }
+        let drawsC = (0..<200).map { _ in c.draw(for: "getProcessRun")?.rawValue ?? "-" }
         #expect(drawsA == drawsB)
         #expect(drawsA != drawsC)
         let share = Double(drawsA.filter { $0 == "503" }.count) / 200

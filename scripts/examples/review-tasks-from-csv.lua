@@ -6,7 +6,8 @@
 --
 -- The CSV has a header line naming its columns: assignee, title, dueDate
 -- (dueDate may be empty). Quoted fields may hold commas. Every row is checked
--- before anything is sent: one bad row and nothing is created.
+-- before anything is sent: one bad row and nothing is created. Run it again
+-- (from cron, or after a crash) and it adds only the rows not there yet.
 
 local here = arg[0]:match("^(.*)/[^/]*$") or "."
 local path = arg[1] or (here .. "/reviewers.csv")
@@ -58,9 +59,9 @@ if not group then
   error(("no group named %q in %s"):format(groupName, runID), 0)
 end
 
-local created = jobruns.create(run, jobs, { parentGroup = group })
-log.info("added %d review tasks to %q (%s)", #created, groupName, group.id)
-for _, job in ipairs(created) do
+local tasks, created = jobruns.ensure(run, jobs, { parentGroup = group })
+log.info("added %d review tasks to %q (%s); %d were there already", created, groupName, group.id, #tasks - created)
+for _, job in ipairs(tasks) do
   local args = job.arguments.sendTaskArgs
   print(("%-10s %-12s %s"):format(job.id, args.assignee.id, args.title))
 end

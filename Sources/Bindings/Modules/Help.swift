@@ -5,9 +5,12 @@ enum Help {
     static let source = #"""
 local procsh = ...
 local entries = {
-  { "jobruns.create", "jobruns.create(run, jobs [, opts]) -> created job runs",
-    "Creates job runs in a running process run: before or after a sibling (opts.relativeSibling,\nopts.before = true by default), inside a group (opts.parentGroup), or at the end. Checks\neverything before sending; sends batches of opts.batchSize (100) in order.",
+  { "jobruns.create", "jobruns.create(run, jobs [, opts]) -> created job runs, reconciled",
+    "Creates job runs in a running process run: before or after a sibling (opts.relativeSibling,\nopts.before = true by default), inside a group (opts.parentGroup), or at the end. Checks\neverything before sending; sends batches of opts.batchSize (100) in order. A batch whose answer\nis lost is looked into by reading the run: each job run is created once (opts.reconcile = false: not).",
     'jobruns.create("demo-run", jobruns.sendTask{ assignee = "user123", title = "Review" },\n  { relativeSibling = "job-7", before = false })' },
+  { "jobruns.ensure", "jobruns.ensure(run, jobs [, opts]) -> job runs, number created, reconciled",
+    "As jobruns.create, but creates only the jobs not in the target group yet (same action and title;\nopts.key = function(job) -> string for another rule), each where it belongs. Safe to run again.",
+    'local jobs, created = jobruns.ensure("demo-run", { jobruns.sendTask{ assignee = "user123", title = "Review" } },\n  { parentGroup = "group-review" })' },
   { "jobruns.sendTask", "jobruns.sendTask{ assignee=, title= [, dueDate=, approver=, document=, triggerType=] } -> job spec",
     "A job that sends a task. assignee and approver: a user id, or { id =, type = \"user\"|\"group\" }.",
     'jobruns.sendTask{ assignee = "user123", title = "Review Q4 report", dueDate = "2024-12-15" }' },

@@ -11,11 +11,12 @@ enum JobRunsModule {
     static let defaultBatchSize = 100
     static let maximumBatchSize = 1000
 
-    static let optionNames = ["relativeSibling", "relativeSiblingId", "parentGroup", "parentGroupId", "before", "batchSize"]
+    static let optionNames = ["relativeSibling", "relativeSiblingId", "parentGroup", "parentGroupId", "before", "batchSize", "reconcile"]
 
     static func push(onto stack: LuaStack, session: APISession) {
-        let module = ModuleTable(stack, name: "jobruns", size: 4)
+        let module = ModuleTable(stack, name: "jobruns", size: 5)
         module.add("create") { args in try create(args, session: session) }
+        module.add("ensure") { args in try ensure(args, session: session) }
         for builder in JobBuilder.all {
             module.add(builder.action) { args in
                 let spec = try args.json(1, name: builder.action)
@@ -31,27 +32,27 @@ enum JobRunsModule {
         }
     }
 
-    /// Where the jobs go, read from `opts`.
-    struct Placement {
-        var sibling: String?
-        var group: String?
-        var before: Bool?
+    /// What `opts` asks: where the jobs go, in what batches, whether lost answers are looked into.
+    struct Options {
+        var placement = JobRunPlacement()
         var batchSize = defaultBatchSize
+        var reconcile = true
     }
 
-    static func placement(_ args: CallArguments, at index: Int32) throws(ScriptError) -> Placement {
-        let opts = try args.options(index, name: "opts", allowed: optionNames)
-        var placement = Placement()
-        placement.sibling = try pick(args, opts, "relativeSibling", "relativeSiblingId", what: "a job run or group run")
-        placement.group = try pick(args, opts, "parentGroup", "parentGroupId", what: "a group run")
-        placement.before = try args.bool(opts, "before", in: "opts")
-        if placement.before != nil && placement.sibling == nil {
+    static func options(_ args: CallArguments, at index: Int32, extra: [String] = []) throws(ScriptError) -> Options {
+        let opts = try args.options(index, name: "opts", allowed: optionNames + extra)
+        var options = Options()
+        options.placement.sibling = try pick(args, opts, "relativeSibling", "relativeSiblingId", what: "a job run or group run")
+        options.placement.group = try pick(args, opts, "parentGroup", "parentGroupId", what: "a group run")
+        options.placement.before = try args.bool(opts, "before", in: "opts")
+        if options.placement.before != nil && options.placement.sibling == nil {
             throw args.invalid(
                 "opts.before", "'before' places the jobs relative to a sibling; give relativeSibling too",
                 code: .invalidValue)
         }
-        placement.batchSize = try args.integer(opts, "batchSize", in: "opts", range: 1...maximumBatchSize) ?? defaultBatchSize
-        return placement
+        options.batchSize = try args.integer(opts, "batchSize", in: "opts", range: 1...maximumBatchSize) ?? defaultBatchSize
+        options.reconcile = try args.bool(opts, "reconcile", in: "opts") ?? true
+        return options
     }
 
     /// One of an option's two names (`relativeSibling` or the API's `relativeSiblingId`).
@@ -97,57 +98,38 @@ enum JobRunsModule {
         return items
     }
 
-    /// `jobruns.create(processRun, jobs [, opts])`.
+    /// `jobruns.create(processRun, jobs [, opts])`: the job runs, and what
+    /// was reconciled after lost answers (an array, empty on the happy path).
     static func create(_ args: CallArguments, session: APISession) throws(ScriptError) -> Int32 {
         let runID = try args.id(1, name: "processRun", what: "a process run")
-        let specs: [JSONValue]
-        let placement: Placement
+        let (specs, options) = try arguments(args, runID: runID)
+        let creator = JobRunCreator(
+            session: session, runID: runID, batchSize: options.batchSize, reconciles: options.reconcile, function: args.function)
+        let progress = session.showsProgress && specs.count > options.batchSize ? Progress(total: specs.count) : nil
+        creator.progress = progress
+        defer { progress?.finish() }
+        let created: [JSONValue]
+        do throws(JobRunCreator.Failure) {
+            created = try creator.create(specs[...], at: options.placement, offset: 0)
+        } catch {
+            throw partialFailure(error, total: specs.count)
+        }
+        try? args.stack.push(json: .array(created))
+        try? args.stack.push(json: .array(creator.records))
+        return 2
+    }
+
+    /// The job specs and options of `jobruns.create` and `jobruns.ensure`;
+    /// a mistake in them is an error that says nothing was sent.
+    static func arguments(_ args: CallArguments, runID: String, extra: [String] = []) throws(ScriptError) -> ([JSONValue], Options) {
         do {
-            specs = try jobs(args, at: 2)
-            placement = try Self.placement(args, at: 3)
+            return (try jobs(args, at: 2), try options(args, at: 3, extra: extra))
         } catch {
             var refused = error
             refused.error.request = .init(method: "POST", path: "/processRuns/\(runID)/jobRuns")
             refused.error.hint = "nothing was sent"
             throw refused
         }
-
-        var created: [JSONValue] = []
-        var start = 0
-        var sibling = placement.sibling
-        let progress = session.showsProgress && specs.count > placement.batchSize ? Progress(total: specs.count) : nil
-        defer { progress?.finish() }
-        while start < specs.count {
-            progress?.show(done: start)
-            let end = min(start + placement.batchSize, specs.count)
-            // The query as the API documents it, in the order of openapi.yaml.
-            var query: [(name: String, value: String)] = []
-            if let sibling { query.append(("relativeSiblingId", sibling)) }
-            if let group = placement.group { query.append(("parentGroupId", group)) }
-            if let before = placement.before { query.append(("before", before ? "true" : "false")) }
-            let request = ProcessesClient.JSONRequest(
-                operationID: "createJobRuns", method: .post, path: ["processRuns", runID, "jobRuns"], query: query,
-                body: .array(Array(specs[start..<end])))
-            do throws(ProcessesAPIError) {
-                let answer = try session.write(
-                    { client async throws(ProcessesAPIError) in try await client.send(json: request) },
-                    pretend: { pretendJobRuns(specs[start..<end], group: placement.group, session: session) })
-                guard case .array(let jobs) = answer else {
-                    throw ProcessesAPIError(
-                        kind: .transport, code: "invalidResponse", message: "the answer is not an array of job runs",
-                        request: .init(method: "POST", path: "/processRuns/\(runID)/jobRuns"),
-                        hint: ProcessesAPIError.unknownOutcomeHint)
-                }
-                created += jobs
-                // After a sibling: the next batch goes after the last job just created.
-                if placement.before == false, let last = jobs.last?["id"]?.stringValue { sibling = last }
-            } catch {
-                throw partialFailure(error, created: created, failed: start..<end, total: specs.count)
-            }
-            start = end
-        }
-        try? args.stack.push(json: .array(created))
-        return 1
     }
 
     /// What a dry run returns: the jobs as given, with made-up ids.
@@ -163,9 +145,11 @@ enum JobRunsModule {
 
     /// The error of a batch that failed after `created` were made: it says
     /// which jobs exist now and which do not (or may, when the outcome of the
-    /// failed request is unknown).
-    static func partialFailure(_ error: ProcessesAPIError, created: [JSONValue], failed: Range<Int>, total: Int) -> ScriptError {
-        let unknown = !error.retryable && (error.kind == .transport || error.kind == .timeout || (error.status ?? 0) >= 500)
+    /// failed request is unknown, and why procsh could not find out).
+    static func partialFailure(_ failure: JobRunCreator.Failure, total: Int) -> ScriptError {
+        let (created, failed) = (failure.created, failure.failed)
+        var error = failure.error
+        let unknown = JobRunCreator.outcomeUnknown(error)
         var extra: [(key: String, value: JSONValue)] = [("created", .array(created))]
         // The server counts jobs from 0 within its request; scripts count from 1 in their list.
         if let index = error.meta?["jobIndex"]?.integerValue, index >= 0, Int(index) < failed.count {
@@ -174,8 +158,11 @@ enum JobRunsModule {
         let notCreatedStart = unknown ? failed.upperBound : failed.lowerBound
         extra.append(("notCreated", .array((notCreatedStart..<total).map { .integer(Int64($0 + 1)) })))
         if unknown { extra.append(("unknown", .array(failed.map { .integer(Int64($0 + 1)) }))) }
+        if let why = failure.undecided {
+            extra.append(("undecided", .string(why)))
+            error.message += "; procsh could not tell whether \(failed.count == 1 ? "job \(failed.lowerBound + 1) was" : "jobs \(failed.lowerBound + 1)-\(failed.upperBound) were") created: \(why)"
+        }
         guard total > failed.count || !created.isEmpty else { return ScriptError(error, extra: extra) }
-        var error = error
         var parts: [String] = []
         if created.isEmpty {
             parts.append("no job was created before this request")

@@ -36,11 +36,14 @@ extension APISession {
     ) throws(ScriptError) -> Int32 {
         let id = try args.id(1, name: argument, what: what)
         let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
-        let query = try args.bool(opts, "excludeGeneratedJobs", in: "opts").map { [(name: "excludeGeneratedJobs", value: "\($0)")] } ?? []
+        let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
+        let query = exclude.map { [(name: "excludeGeneratedJobs", value: "\($0)")] } ?? []
         let request = ProcessesClient.JSONRequest(operationID: operationID, method: .get, path: [collection, id], query: query)
         let answer = try call { () throws(ProcessesAPIError) in
             try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
         }
+        // A whole run's tree is what tells later creates' lost answers apart (docs/lua-api.md, "Exactly once").
+        if operationID == "getProcessRun" && exclude != true { remember(run: answer, id: id) }
         try? args.stack.push(json: answer)
         return 1
     }

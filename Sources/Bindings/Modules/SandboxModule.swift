@@ -14,10 +14,11 @@ public protocol SandboxControl: AnyObject {
 
 /// `sandbox`: present only with `--sandbox`.
 enum SandboxModule {
-    static func push(onto stack: LuaStack, control: any SandboxControl) {
+    static func push(onto stack: LuaStack, control: any SandboxControl, session: APISession) {
         let module = ModuleTable(stack, name: "sandbox", size: 3)
         module.add("reset") { _ in
             control.reset()
+            session.forgetRuns()  // what it had read is gone: no evidence for later creates
             return 0
         }
         module.add("faults") { args in
