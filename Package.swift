@@ -141,15 +141,15 @@ let package = Package(
             ],
             swiftSettings: [staticRuntime.swift],
             linkerSettings: [staticRuntime.linker]),
-        // Helpers shared by the test targets (a seeded generator of JSON values).
-        .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
+        // Helpers shared by the test targets (a seeded generator of JSON values, on the sandbox's SplitMix64).
+        .target(name: "TestSupport", dependencies: ["JSON", "Sandbox"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON", "CLua", "CLuaShim", "TestSupport"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "LuaKit", "JSON", "ProcessesAPI"]),
         .testTarget(
             name: "ProcessesAPITests",
             dependencies: [
-                "ProcessesAPI", "JSON",
+                "ProcessesAPI", "JSON", "Sandbox",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -162,7 +162,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["Sandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -158,7 +158,7 @@ final class FaultInjector: Sendable {
     func draw(for operationID: String) -> FaultPlan.Fault? {
         return state.withLock { s in
             guard !s.plan.rules.isEmpty else { return nil }
-            let x = Double(s.rng.next() >> 11) / Double(1 << 53)
+            let x = s.rng.fraction()
             var edge = 0.0
             for (i, rule) in s.plan.rules.enumerated() where rule.operation == nil || rule.operation == operationID {
                 if let left = s.left[i], left <= 0 { continue }
@@ -175,19 +175,4 @@ final class FaultInjector: Sendable {
 
     /// How many of each fault were injected.
     var counts: [String: Int] { state.withLock { $0.counts } }
-}
-
-/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

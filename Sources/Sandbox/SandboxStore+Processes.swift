@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import OpenAPIRuntime
 import ProcessesAPI
 
 extension SandboxStore {
@@ -20,8 +21,9 @@ extension SandboxStore {
             offset = 0
         }
         let matches = try Self.filter(filter)
-        let order = try Self.order(orderBy)
-        let all = read { $0.processes }.filter(matches).sorted(by: order)
+        let (processes, latest) = read { ($0.processes, Self.latestRuns(in: $0)) }
+        let order = try Self.order(orderBy, latestRuns: latest)
+        let all = processes.filter(matches).sorted(by: order)
         let page = all.dropFirst(offset).prefix(size)
         var nextLink: String?
         if offset + page.count < all.count {
@@ -32,7 +34,7 @@ extension SandboxStore {
                 + (orderBy.map { [URLQueryItem(name: "$orderBy", value: $0)] } ?? [])
             nextLink = components.string
         }
-        return .init(data: page.map { $0.response() }, nextLink: nextLink)
+        return .init(data: page.map { $0.response(latestRun: latest[$0.id]) }, nextLink: nextLink)
     }
 
     /// The `$filter` forms the sandbox understands.
@@ -49,8 +51,12 @@ extension SandboxStore {
         return { $0.name.lowercased().contains(value) }
     }
 
-    /// The `$orderBy` forms the sandbox understands.
-    static func order(_ text: String?) throws(SandboxError) -> @Sendable (Seed.Process, Seed.Process) -> Bool {
+    /// The `$orderBy` forms the sandbox understands. `run.created.dateTime` is
+    /// the creation time of the process's latest run (`latestRuns`); a process
+    /// never run sorts as if its run were older than every other.
+    static func order(
+        _ text: String?, latestRuns: [String: RunRecord] = [:]
+    ) throws(SandboxError) -> @Sendable (Seed.Process, Seed.Process) -> Bool {
         let words = (text ?? "run.created.dateTime desc").split(separator: " ").map { $0.lowercased() }
         guard (1...2).contains(words.count), words.count == 1 || ["asc", "desc"].contains(words[1]) else {
             throw .invalid("invalidOrderBy", "unsupported $orderBy \"\(text ?? "")\"", target: "$orderBy")
@@ -63,7 +69,8 @@ extension SandboxStore {
         case "duedate":
             ascending = { a, b in (a.dueDate ?? "", a.id) < (b.dueDate ?? "", b.id) }
         case "run.created.datetime":
-            ascending = { a, b in (a.created ?? .distantPast, a.id) < (b.created ?? .distantPast, b.id) }
+            let created = latestRuns.mapValues { $0.created ?? .distantPast }
+            ascending = { a, b in (created[a.id] ?? .distantPast, a.id) < (created[b.id] ?? .distantPast, b.id) }
         default:
             throw .invalid(
                 "invalidOrderBy", "unsupported $orderBy \"\(text ?? "")\": use name, dueDate or run.created.dateTime, then asc or desc",
@@ -76,10 +83,39 @@ extension SandboxStore {
     }
 
     func process(id: String, excludingGenerated: Bool = false) throws(SandboxError) -> Components.Schemas.Process {
-        guard let process = read({ $0.processes.first { $0.id == id } }) else {
+        let found = read { state in state.processes.first { $0.id == id }.map { ($0, Self.latestRun(of: id, in: state)) } }
+        guard let (process, run) = found else {
             throw .notFound("Could not find process id \(id)", target: "processId")
         }
-        return process.response(excludingGenerated: excludingGenerated)
+        return process.response(excludingGenerated: excludingGenerated, latestRun: run)
+    }
+
+    /// The latest run of each process that has one, by process id.
+    static func latestRuns(in state: State) -> [String: RunRecord] {
+        var latest: [String: (run: RunRecord, order: Int)] = [:]
+        for (order, id) in state.runOrder.enumerated() {
+            guard let run = state.runs[id], let process = run.processID else { continue }
+            if let current = latest[process], !isLater(run, order, than: current.run, current.order) { continue }
+            latest[process] = (run, order)
+        }
+        return latest.mapValues(\.run)
+    }
+
+    /// The latest run of one process, or nil if it was never run.
+    static func latestRun(of processID: String, in state: State) -> RunRecord? {
+        var latest: (run: RunRecord, order: Int)?
+        for (order, id) in state.runOrder.enumerated() {
+            guard let run = state.runs[id], run.processID == processID else { continue }
+            if let current = latest, !isLater(run, order, than: current.run, current.order) { continue }
+            latest = (run, order)
+        }
+        return latest?.run
+    }
+
+    /// Later by creation time; runs created at the same time (or without one) by the order they came.
+    private static func isLater(_ run: RunRecord, _ order: Int, than other: RunRecord, _ otherOrder: Int) -> Bool {
+        let (a, b) = (run.created ?? .distantPast, other.created ?? .distantPast)
+        return a != b ? a > b : order > otherOrder
     }
 
     /// Creates a process from its definition; its jobs are checked as createJobRuns checks them.
@@ -138,11 +174,29 @@ extension SandboxStore {
 }
 
 extension Seed.Process {
-    /// The process as the API shows it.
-    func response(excludingGenerated: Bool = false) -> Components.Schemas.Process {
-        Components.Schemas.Process(
+    /// The process as the API shows it; `run` is its latest run, if it has one.
+    func response(excludingGenerated: Bool = false, latestRun: RunRecord? = nil) -> Components.Schemas.Process {
+        var process = Components.Schemas.Process(
             id: id, name: name, dueDate: dueDate, created: created.map { .init(dateTime: $0) },
             children: Seed.Node.definitions(children, parent: nil, excludingGenerated: excludingGenerated))
+        if let latestRun, let run = try? OpenAPIObjectContainer(unvalidatedValue: ["run": latestRun.summary]) {
+            process.additionalProperties = run
+        }
+        return process
+    }
+}
+
+extension RunRecord {
+    /// The run as a process's `run` member shows it: `$orderBy` names
+    /// `run.created.dateTime`, so the member is an object with `created`; the
+    /// sandbox gives it the run's own members without its tree (id, name,
+    /// status, created), as docs/sandbox.md says. No user: the sandbox does
+    /// not record who started a run.
+    var summary: [String: (any Sendable)?] {
+        var members: [String: (any Sendable)?] = ["id": id, "status": status]
+        if let name { members["name"] = name }
+        if let created { members["created"] = ["dateTime": Date.ISO8601FormatStyle().format(created)] as [String: (any Sendable)?] }
+        return members
     }
 }
 

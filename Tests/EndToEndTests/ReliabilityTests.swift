@@ -48,47 +48,8 @@ struct ReliabilityTests {
         _ = await server.wait(timeout: 10)
     }
 
-    /// What `scripts/examples/exactly-once.lua` did against `procsh sandbox serve --faults faults`.
-    struct ExactlyOnceRun {
-        var count: Int
-        var result: ProcessResult
-        var stats: String
-        /// The job runs with the run's title prefix in the run afterwards, read with curl.
-        var found: Int
-    }
-
-    static func exactlyOnce(faults: String, seed: Int, prefix: String) async throws -> ExactlyOnceRun {
-        let count = Self.full ? 1000 : 200
-        let (server, base) = try await SandboxServeTests.serve([
-            "--faults", faults, "--fault-seed", "\(seed)", "--rate-limit", "1000000", "--quiet",
-        ])
-        let result = try await Self.procsh(base, ["scripts/examples/exactly-once.lua", "\(count)", "demo-run", "group-review", prefix])
-        let run = ExactlyOnceRun(
-            count: count, result: result, stats: try await Self.stats(base), found: try await Self.titles(startingWith: prefix, base: base))
-        await Self.stop(server)
-        #expect(result.termination == .exit(0), "\(result)")
-        #expect(result.stdout.contains("missing 0, duplicates 0"), "\(result)")
-        #expect(run.found == count, "the run holds each job run once, whatever the faults")
-        return run
-    }
-
-    @Test("503 and 429 faults: every job run is created exactly once, by procsh's own retries, exit 0")
-    func retryableFaults() async throws {
-        let run = try await Self.exactlyOnce(faults: "503=0.1,429=0.05", seed: 7, prefix: "Retried")
-        #expect(run.result.stdout.contains("created \(run.count) job runs in 1 round(s)"), "\(run.result)")
-        #expect(run.stats.contains("\"503\":") && run.stats.contains("\"429\":"), "faults were injected: \(run.stats)")
-        print("reliability: \(run.count) job runs in batches of 10 through 503=0.1,429=0.05: \(run.found) created, each once; injected \(run.stats)")
-    }
-
-    @Test("faults after commit and broken connections: the script sees unknown outcomes, reconciles, and nothing is duplicated")
-    func unknownOutcomes() async throws {
-        let faults = "500-after-commit=0.02,reset=0.02,reset-after-commit=0.02"
-        let run = try await Self.exactlyOnce(faults: faults, seed: 6, prefix: "Reconciled")
-        #expect(run.result.stderr.contains("round 1:"), "the script saw an error whose outcome was unknown: \(run.result)")
-        #expect(run.stats.contains("after-commit\":"), "faults were injected after the work was done: \(run.stats)")
-        let summary = run.result.stdout.split(separator: "\n").last ?? ""
-        print("reliability: \(run.count) job runs through \(faults): \(summary); injected \(run.stats)")
-    }
+    // The faults that lose answers, and those procsh retries itself, are proven in
+    // ExactlyOnceTests (Tests/reliability/exactly-once/).
 
     @Test("latency with --timeout: a clean timeout (75) naming the request, no hang")
     func latencyAndRunTimeout() async throws {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Logging
+import Sandbox
 import Testing
 @testable import ProcessesAPI
 
@@ -147,21 +148,4 @@ struct JitterTests {
         #expect(draws.allSatisfy { 0 <= $0 && $0 <= 2 })
         #expect(Set(draws).count > 1, "the draws vary: full jitter, not a fixed wait")
     }
-}
-
-/// A small seeded generator (SplitMix64): arbitrary yet repeatable fractions.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A fraction in 0..<1 with 53 random bits.
-    mutating func fraction() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

@@ -1,20 +1,14 @@
 import JSON
+import Sandbox
 
 /// A deterministic generator of JSON values with awkward content: control
 /// characters, quotes, non-ASCII, extreme integers, doubles of any finite bit pattern.
 public struct RandomJSON {
-    var state: UInt64
+    var generator: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    /// SplitMix64.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 

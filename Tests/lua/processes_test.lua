@@ -46,3 +46,124 @@ test("a definition nested too deep is refused before anything is sent", function
   node.children = { jobruns.sendTask{ assignee = "user123", title = "T" } }
   check.fails({ kind = "validation", field = "process", message = "nested more than 64 deep" }, processes.create, definition)
 end)
+
+-- processes.run when its answer is lost: the run is looked for, never sent again.
+-- (The cases where the run is found and returned are in
+-- Tests/EndToEndTests/ProcessRunOutcomeTests.swift, each in a procsh of its
+-- own: runs this script had are never taken for a lost one, and after
+-- sandbox.reset() the sandbox numbers its runs from 1 again.)
+
+--- The runs of a process in the sandbox, by id, read from its admin endpoint
+--- GET /_sandbox/state with curl (what the sandbox holds, not what procsh saw).
+local function runs_of(process_id)
+  local curl = assert(io.popen("curl -sf '" .. sandbox.url .. "/_sandbox/state'"))
+  local text = curl:read("a")
+  if not curl:close() or text == "" then error("cannot read " .. sandbox.url .. "/_sandbox/state with curl", 2) end
+  local ids = {}
+  for _, run in ipairs(json.decode(text).processRuns) do
+    if run.processId == process_id then ids[#ids + 1] = run.id end
+  end
+  return ids
+end
+
+--- How many times the sandbox has injected `fault` (since it started: its
+--- counts survive sandbox.reset()).
+local function injected(fault)
+  return check.stats().faults[fault] or 0
+end
+
+test("a 500 before anything was done: unknown, no candidates, nothing started, and it says why", function()
+  local before, fired = runs_of("demo-process"), injected("500")
+  sandbox.faults("500@runProcess=1x1")
+  local e = check.fails({
+    kind = "api", status = 500, unknown = true, retryable = false, attempts = 1,
+    message = "procsh cannot tell whether this request started a run: GET /processes/demo-process shows no run started since the request was sent at ",
+    hint = 'processes.lastrun("demo-process", { since = error.since })',
+  }, processes.run, "demo-process")
+  check.matches(e.message, "its latest run, demo%-run%-complete, [%a ]*created at 2025%-11%-24T16:00:00Z")
+  check.matches(e.message, "after HTTP 500 the server may have started one it does not show yet")
+  check.eq(e.candidates, {})
+  check.matches(e.sent, "^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%dZ$")
+  check.matches(e.since, "^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%dZ$")
+  check.truthy(e.since < e.sent, "since is before sent")
+  check.eq(injected("500") - fired, 1, "the fault fired")
+  check.eq(runs_of("demo-process"), before, "nothing was started, and nothing was sent again")
+  check.eq(processes.lastrun("demo-process", { since = e.since }), nil)
+end)
+
+test("a connection broken before anything was done: unknown, nothing started", function()
+  local before, fired = runs_of("demo-process"), injected("reset")
+  sandbox.faults("reset@runProcess=1x1")
+  local e = check.fails({ kind = "transport", unknown = true, retryable = false, message = "shows no run started since" }, processes.run, "demo-process")
+  check.eq(e.candidates, {})
+  check.eq(injected("reset") - fired, 1, "the fault fired")
+  check.eq(runs_of("demo-process"), before)
+end)
+
+test("the reads that look for the run keep failing: unknown, and the run can be found later", function()
+  local before, fired = runs_of("demo-process"), injected("reset")
+  sandbox.faults("500-after-commit@runProcess=1x1,reset@getProcess=1x4")
+  local e = check.fails({
+    kind = "api", status = 500, unknown = true,
+    message = "reading the process to find out (GET /processes/demo-process) failed too: transport 500 (answerCut)",
+  }, processes.run, "demo-process")
+  check.eq(e.candidates, {})
+  check.eq(injected("reset") - fired, 4, "every attempt of the read failed")
+  local after = runs_of("demo-process")
+  check.eq(#after, #before + 1, "the run was started once and not again")
+  -- The faults are used up: the script can look itself.
+  check.eq(processes.lastrun("demo-process", { since = e.since }).id, after[#after])
+end)
+
+test("a run the script already had is never taken for the lost one", function()
+  local first = processes.run("demo-process")
+  sandbox.faults("500@runProcess=1x1")
+  local e = check.fails({ unknown = true, message = "its latest run, " .. first.id .. ", created at " }, processes.run, "demo-process")
+  check.matches(e.message, "is one this script already had")
+  check.eq(e.candidates, {})
+  check.eq(runs_of("demo-process"), { "demo-run", "demo-run-complete", first.id })
+  -- Runs seen through processes.lastrun count too.
+  sandbox.reset()
+  local other = processes.create{ name = "Other" }
+  local seen = processes.run(other)
+  check.eq(processes.lastrun(other).id, seen.id)
+  sandbox.faults("500@runProcess=1x1")
+  check.fails({ unknown = true, message = "is one this script already had" }, processes.run, other)
+end)
+
+test("processes.lastrun: the latest run, or nil; since filters by creation time", function()
+  local process = processes.create{ name = "Fresh" }
+  check.eq(processes.lastrun(process), nil, "a process never run")
+  check.eq(processes.get(process).run, nil)
+  local first = processes.run(process)
+  local second = processes.run(process)
+  local last = processes.lastrun(process.id)
+  check.eq(last.id, second.id)
+  check.truthy(first.id ~= second.id)
+  check.eq(last.status, "running")
+  check.eq(last.name, "Fresh")
+  check.matches(last.created.dateTime, "^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%dZ$")
+  check.eq(last.children, nil, "the process's run member has no tree")
+  check.eq(processes.get(process).run.id, second.id)
+  check.eq(processes.lastrun(process, { since = last.created.dateTime }).id, second.id)
+  check.eq(processes.lastrun(process, { since = os.time() - 60 }).id, second.id)
+  check.eq(processes.lastrun(process, { since = os.time() + 60 }), nil)
+  check.eq(processes.lastrun(process, { since = "2999-01-01T00:00:00.5Z" }), nil)
+  check.eq(processes.lastrun("demo-process").id, "demo-run-complete")
+  check.fails({ kind = "validation", field = "opts.since", code = "invalidValue" }, processes.lastrun, process, { since = "yesterday" })
+  check.fails({ kind = "validation", field = "opts.since" }, processes.lastrun, process, { since = true })
+  check.fails({ kind = "validation", field = "opts.sinse", code = "unknownField" }, processes.lastrun, process, { sinse = 1 })
+  check.fails({ kind = "api", status = 404 }, processes.lastrun, "nope")
+end)
+
+test("list orders by the latest run's creation time by default", function()
+  local never = processes.create{ name = "Never run" }
+  local ran = processes.create{ name = "Run today" }
+  processes.run(ran)
+  local ids = {}
+  for p in processes.list() do ids[#ids + 1] = p.id end
+  check.eq(ids, { ran.id, "demo-process", never.id })
+  ids = {}
+  for p in processes.list{ orderBy = "run.created.dateTime asc" } do ids[#ids + 1] = p.id end
+  check.eq(ids, { never.id, "demo-process", ran.id })
+end)

@@ -28,7 +28,8 @@ final class JobRunCreator {
     /// The same job runs' answer lost this many times in a row ends the call.
     static let maximumRounds = 8
     /// Reads of the run made to find out, each already retried by the client
-    /// (four attempts): twelve attempts in all, over about ten seconds.
+    /// (four attempts): twelve attempts in all, over about ten seconds when
+    /// they fail quickly; one read's attempts when they time out.
     static let readAttempts = 3
 
     init(session: APISession, runID: String, batchSize: Int, reconciles: Bool, function: String) {
@@ -230,7 +231,8 @@ final class JobRunCreator {
             do {
                 return try session.read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
             } catch {
-                guard error.retryable, attempt < Self.readAttempts, !Sleep.stopping else { throw error }
+                // A server that let every attempt time out will not answer sooner now: only quick failures are tried again.
+                guard error.retryable, error.kind != .timeout, attempt < Self.readAttempts, !Sleep.stopping else { throw error }
                 Sleep.seconds(Double(attempt))
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import LuaKit
 import ProcessesAPI
@@ -5,7 +6,8 @@ import ProcessesAPI
 /// `processes`: list, read, create and run processes (definitions).
 enum ProcessesModule {
     static func push(onto stack: LuaStack, session: APISession) {
-        let module = ModuleTable(stack, name: "processes", size: 4)
+        let module = ModuleTable(stack, name: "processes", size: 5)
+        let known = KnownRuns()
         module.add("list") { args in try list(args, session: session) }
         module.add("get") { args in
             try session.get(args, "process", what: "a process", operationID: "getProcess", collection: "processes")
@@ -45,18 +47,61 @@ enum ProcessesModule {
             let id = try args.id(1, name: "process", what: "a process")
             let opts = try args.options(2, name: "opts", allowed: ["sendProcessCompleteEmail"])
             let email = try args.bool(opts, "sendProcessCompleteEmail", in: "opts")
-            let run = try session.call { () throws(ProcessesAPIError) in
-                try session.write(
-                    { client async throws(ProcessesAPIError) in try await client.runProcess(id: id, sendProcessCompleteEmail: email) },
-                    pretend: { Components.Schemas.ProcessRun(id: session.madeUpID("run"), status: "running") })
-            }
-            var json = ModelCoding.json(run)
-            if session.dryRun, case .object(var members) = json {
-                members["dryRun"] = true
-                json = .object(members)
-            }
-            try? args.stack.push(json: json)
+            // An answer lost on the way is looked for, never sent again (ProcessRunRecovery.swift).
+            let run = try session.runProcess(id: id, sendProcessCompleteEmail: email, known: known.of(id))
+            if !session.dryRun { known.add(run, of: id) }
+            try? args.stack.push(json: run)
             return 1
+        }
+        module.add("lastrun") { args in try lastRun(args, session: session, known: known) }
+    }
+
+    /// `processes.lastrun(process [, {since=}])`: the process's latest run as
+    /// the API shows it (the process's `run` member: the API shows no other
+    /// runs of a process), or nil; with `since`, nil unless it was created then
+    /// or later.
+    static func lastRun(_ args: CallArguments, session: APISession, known: KnownRuns) throws(ScriptError) -> Int32 {
+        let id = try args.id(1, name: "process", what: "a process")
+        let opts = try args.options(2, name: "opts", allowed: ["since"])
+        let since = try Self.since(opts["since"], args)
+        guard let run = try session.lastRun(of: id) else {
+            args.stack.pushNil()
+            return 1
+        }
+        known.add(run, of: id)
+        if let since {
+            guard let created = RunEvidence.created(of: run) else {
+                throw ScriptError(ProcessesAPIError(
+                    kind: .transport, code: "invalidResponse",
+                    message: "the process's latest run (\(run["id"]?.stringValue ?? "no id")) shows no created.dateTime, so it cannot be compared with opts.since",
+                    request: .init(method: "GET", path: "/processes/\(id)")))
+            }
+            if created < since {
+                args.stack.pushNil()
+                return 1
+            }
+        }
+        try? args.stack.push(json: run)
+        return 1
+    }
+
+    /// `opts.since`: an RFC 3339 date-time (`"2026-04-01T09:30:00Z"`, what
+    /// `error.since` holds) or seconds since 1970 (what `os.time()` gives).
+    static func since(_ value: JSONValue?, _ args: CallArguments) throws(ScriptError) -> Date? {
+        switch value {
+        case nil, .null?: return nil
+        case .integer(let seconds)?: return Date(timeIntervalSince1970: Double(seconds))
+        case .double(let seconds)? where seconds.isFinite: return Date(timeIntervalSince1970: seconds)
+        case .string(let text)?:
+            guard let date = RunEvidence.date(from: text) else {
+                throw args.invalid(
+                    "opts.since", "'\(text)' is not an RFC 3339 date-time such as \"2026-04-01T09:30:00Z\"", code: .invalidValue)
+            }
+            return date
+        case let other?:
+            throw args.invalid(
+                "opts.since",
+                "expected an RFC 3339 date-time string (such as error.since) or seconds since 1970 (os.time()), got \(ValidationError.describe(other))")
         }
     }
 

@@ -113,8 +113,12 @@ class Case:
         # A token request is safe to send again, as a GET is.
         resent = (method == "GET" or where == "token") and behaviour in RESENT_IF_GET
         attempts = MAX_ATTEMPTS if resent else 1
+        # A create whose outcome is unknown is followed by a read of the run, to find out
+        # (docs/lua-api.md, "Exactly once"): the read is retried as any GET is.
+        reconciled = method == "POST" and where == "api" and behaviour in UNKNOWN_OUTCOME
         self.budget = budget if budget is not None else (
-            attempts * self.request_timeout + (BACKOFF_TOTAL if resent else 0) + MARGIN)
+            attempts * self.request_timeout + (BACKOFF_TOTAL if resent else 0)
+            + (MAX_ATTEMPTS * self.request_timeout + BACKOFF_TOTAL if reconciled else 0) + MARGIN)
         self.pcall_expect = pcall_expect
         self.first_line_is_error = first_line_is_error
 
