@@ -47,7 +47,8 @@ extension JobRunsModule {
         guard let (_, children) = Reconciliation.group(of: options.placement, in: run, runID: runID) else {
             let (name, id) = options.placement.group.map { ("opts.parentGroup", $0) } ?? ("opts.relativeSibling", options.placement.sibling ?? runID)
             throw ScriptError(ProcessesAPIError(
-                kind: .api, status: 404, code: "notFound", message: "\(id) is not in process run \(runID)", target: name,
+                kind: .api, status: 404, code: "notFound",
+                message: "\(name.dropFirst("opts.".count)) \(id) is not in process run \(runID)", target: name,
                 request: .init(method: "GET", path: "/processRuns/\(runID)"), hint: "nothing was created"))
         }
         // The job runs of the group by key, the first of each.
