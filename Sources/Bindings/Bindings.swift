@@ -65,10 +65,10 @@ public enum Bindings {
         stack.push(function: { s in
             let args = CallArguments(stack: s, function: "procsh.sleep")
             guard let seconds = s.number(at: 1), s.type(at: 1) == .number else {
-                throw args.invalid("seconds", "expected a number of seconds, got \(s.typeName(at: 1))")
+                throw args.invalid("seconds", "expected a number of seconds, got \(args.describe(1))")
             }
             guard seconds >= 0, seconds.isFinite else {
-                throw args.invalid("seconds", "\(seconds) is not a number of seconds, 0 or more", code: .invalidValue)
+                throw args.invalid("seconds", "\(s.numberText(at: 1) ?? "\(seconds)") is not a number of seconds, 0 or more", code: .invalidValue)
             }
             Sleep.seconds(seconds)
             return 0
@@ -76,13 +76,15 @@ public enum Bindings {
         stack.rawSet(procsh, key: "sleep")
         ScriptError.pushMetatable(onto: stack)
         stack.pop()
-        // procsh.inspect and procsh.help, in Lua.
         // procsh.inspect and procsh.help are Lua, compiled on first use: most
         // runs never call them, and every run would pay for compiling them.
         stack.pushValue(at: procsh)
         stack.rawSet(luash_registryindex(), key: moduleKey)
-        setLazyFunctions(["inspect"], source: Inspect.source, chunk: "procsh.inspect", moduleKey: moduleKey, in: procsh, onto: stack)
-        setLazyFunctions(["help"], source: Help.source, chunk: "procsh.help", moduleKey: moduleKey, in: procsh, onto: stack) { s, module in
+        setLazyFunctions(
+            ["inspect"], source: Inspect.source, chunk: "procsh.inspect", module: "procsh", moduleKey: moduleKey, in: procsh, onto: stack)
+        setLazyFunctions(
+            ["help"], source: Help.source, chunk: "procsh.help", module: "procsh", moduleKey: moduleKey, in: procsh, onto: stack
+        ) { s, module in
             s.rawGet(module, key: "help")
             s.setGlobal("help")
         }
@@ -102,18 +104,34 @@ public enum Bindings {
     /// replace the global).
     static let moduleKey = "procsh.module"
 
-    /// Sets stand-ins for the functions `names` in the table at `index`,
-    /// which the Lua chunk `source` defines: the first call of any runs the
-    /// chunk with the module table (found in the registry at `moduleKey`) and
-    /// an `invalid(field, message [, code])` raiser, which replaces them all,
-    /// then calls the real function. Most runs never call these, and every
-    /// run would pay for compiling them at start.
+    /// The registry key of the table of every stand-in
+    /// (``setLazyFunctions(_:source:chunk:module:moduleKey:in:onto:afterLoad:)``)
+    /// by the name scripts call it (`processruns.isgroup`): help knows a
+    /// function a script kept from before its chunk was loaded.
+    static let standInsKey = "procsh.standins"
+
+    /// Sets stand-ins for the functions `names` in the table at `index` (the
+    /// module scripts call `module`), which the Lua chunk `source` defines:
+    /// the first call of any runs the chunk with the module table (found in
+    /// the registry at `moduleKey`), an `invalid(field, message [, code])`
+    /// raiser, a `shortpath(path)` function (``pushPathShortener(onto:)``) and
+    /// the table of stand-ins (``standInsKey``), which replaces them all, then
+    /// calls the real function. Most runs never call these, and every run
+    /// would pay for compiling them at start.
     static func setLazyFunctions(
-        _ names: [String], source: String, chunk: String, moduleKey: String, in index: Int32, onto stack: LuaStack,
-        afterLoad: @escaping @Sendable (LuaStack, Int32) -> Void = { _, _ in }
+        _ names: [String], source: String, chunk: String, module publicName: String, moduleKey: String, in index: Int32,
+        onto stack: LuaStack, afterLoad: @escaping @Sendable (LuaStack, Int32) -> Void = { _, _ in }
     ) {
         let table = stack.absoluteIndex(index)
         let readyKey = "\(moduleKey).\(chunk).ready"
+        if stack.rawGet(luash_registryindex(), key: standInsKey) != .table {
+            stack.pop()
+            stack.newTable()
+            stack.pushValue(at: -1)
+            stack.rawSet(luash_registryindex(), key: standInsKey)
+        }
+        let standIns = stack.top
+        defer { stack.remove(at: standIns) }
         for name in names {
             stack.push(function: { s in
                 let arguments = s.top
@@ -125,7 +143,9 @@ public enum Bindings {
                     try s.load(source, name: "=\(chunk)")
                     s.pushValue(at: module)
                     ScriptError.pushValidationRaiser(onto: s, name: chunk)
-                    try s.call(arguments: 2, results: 0)
+                    pushPathShortener(onto: s)
+                    s.rawGet(luash_registryindex(), key: standInsKey)
+                    try s.call(arguments: 4, results: 0)
                     s.push(true)
                     s.rawSet(luash_registryindex(), key: readyKey)
                     afterLoad(s, module)
@@ -136,19 +156,38 @@ public enum Bindings {
                 try s.call(arguments: arguments, results: nil)
                 return s.top
             }, name: "\(chunk).\(name)")
+            stack.pushValue(at: -1)
+            stack.rawSet(standIns, key: "\(publicName).\(name)")
             stack.rawSet(table, key: name)
         }
+    }
+
+    /// Pushes `shortpath(path)`: a path as messages show it
+    /// (`run.children[1]...children[1]`; ``JSONPath/shortened(_:)``), for
+    /// the Lua chunks that build paths into their messages.
+    static func pushPathShortener(onto stack: LuaStack) {
+        stack.push(function: { s in
+            s.push(JSONPath.shortened(s.lossyString(at: 1) ?? ""))
+            return 1
+        }, name: "shortpath")
     }
 
     /// The exit status for an error that ended the run: by `kind` for an
     /// error table (docs/lua-api.md, "Exit status"), 1 for anything else.
     /// Reads the error object CLuaShim's message handler kept.
     public static func exitStatus(forUncaughtErrorIn state: LuaState) -> Int32 {
+        uncaughtError(in: state).map(ExitStatus.of) ?? 1
+    }
+
+    /// The error table that ended the run, read back from its fields (nil
+    /// when the error was not one): what procsh's own report of the error
+    /// says besides its line (`--log-format json`: kind, code, request...).
+    public static func uncaughtError(in state: LuaState) -> ProcessesAPIError? {
         let stack = state.stack
         stack.rawGet(luash_registryindex(), key: LUASH_UNCAUGHT_KEY)
         defer { stack.pop() }
-        guard ScriptError.isErrorTable(at: -1, in: stack) else { return 1 }
-        return ExitStatus.of(ScriptError.read(tableAt: -1, in: stack))
+        guard ScriptError.isErrorTable(at: -1, in: stack) else { return nil }
+        return ScriptError.read(tableAt: -1, in: stack)
     }
 }
 

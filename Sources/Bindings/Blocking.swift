@@ -25,6 +25,9 @@ public enum Blocking {
         _ work: @escaping @Sendable () async throws(Failure) -> T,
         stopped: (Interruption) -> Failure
     ) throws(Failure) -> T {
+        if let interruption = pendingInterruption() {  // Ctrl-C came first: send nothing
+            throw stop(interruption, stopped)
+        }
         let outcome = Outcome<T, Failure>()
         let done = DispatchSemaphore(value: 0)
         let task = Task.detached {
@@ -38,14 +41,26 @@ public enum Blocking {
             done.signal()
         }
         while done.wait(timeout: .now() + pollInterval) == .timedOut {
-            let interruption: Interruption? =
-                luash_deadline_passed() != 0 ? .deadline : luash_interrupt_pending() != 0 ? .signal : nil
-            if let interruption {
+            if let interruption = pendingInterruption() {
                 task.cancel()
-                throw stopped(interruption)
+                throw stop(interruption, stopped)
             }
         }
         return try outcome.value.withLock { $0! }.get()
+    }
+
+    /// The deadline, or else a Ctrl-C, if one is waiting to stop the run.
+    private static func pendingInterruption() -> Interruption? {
+        luash_deadline_passed() != 0 ? .deadline : luash_interrupt_pending() != 0 ? .signal : nil
+    }
+
+    /// The error of a wait that `interruption` ended. A Ctrl-C stays pending
+    /// until the binding raises this error (then a `pcall` around the call
+    /// gets it); after the deadline this error is the run's error wherever it
+    /// is caught, so the run's last word names the call it stopped.
+    private static func stop<Failure: Error>(_ interruption: Interruption, _ stopped: (Interruption) -> Failure) -> Failure {
+        if interruption == .deadline { luash_deadline_stopped_call() }
+        return stopped(interruption)
     }
 
     /// Where the task leaves its result for the waiting thread.

@@ -14,6 +14,19 @@ struct CallArguments {
         ScriptError(ValidationError(code: code, field: field, message: message).apiError())
     }
 
+    /// Argument `index` as messages show it: `nil`, `number 5`, `number 2.5`,
+    /// `string 'x'`, `boolean true`, `procsh.null`, `a table`.
+    func describe(_ index: Int32) -> String {
+        switch stack.type(at: index) {
+        case .none, .nil: return "nil"
+        case .number: return "number \(stack.numberText(at: index) ?? "?")"
+        case .boolean: return "boolean \(stack.bool(at: index))"
+        case .string: return stack.string(at: index).map { ValidationError.describe(.string($0)) } ?? "a string"
+        case .userdata where stack.isNull(at: index): return "procsh.null"
+        case let type: return "a \(type.name)"
+        }
+    }
+
     /// The JSON value of argument `index`, named `name` in errors.
     func json(_ index: Int32, name: String) throws(ScriptError) -> JSONValue {
         do {
@@ -36,10 +49,8 @@ struct CallArguments {
                 throw invalid(name, "the table has no string 'id' (expected \(what) id, or a table with one)")
             }
             return id
-        case .number:
-            throw invalid(name, "expected \(what) id (a string) or a table with an 'id', got number \(stack.isInteger(at: index) ? "\(stack.integer(at: index) ?? 0)" : "\(stack.number(at: index) ?? .nan)")")
-        case let type:
-            throw invalid(name, "expected \(what) id (a string) or a table with an 'id', got \(type == .nil || type == .none ? "nil" : type.name)")
+        default:
+            throw invalid(name, "expected \(what) id (a string) or a table with an 'id', got \(describe(index))")
         }
     }
 
@@ -63,7 +74,7 @@ struct CallArguments {
     func options(_ index: Int32, name: String, allowed: [String]) throws(ScriptError) -> [String: JSONValue] {
         guard !stack.isNoneOrNil(at: index) else { return [:] }
         guard stack.type(at: index) == .table else {
-            throw invalid(name, "expected a table of options, got \(stack.typeName(at: index))")
+            throw invalid(name, "expected a table of options, got \(describe(index))")
         }
         guard case .object(var members) = try json(index, name: name) else { return [:] }
         members = members.filter { $0.value != .null }  // procsh.null: not given

@@ -22,19 +22,28 @@ public struct StandardErrorLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let time = Date().formatted(.iso8601)
         guard json else {
-            StandardError.write("\(time) \(Self.name(event.level)): \(event.message)\n")
+            StandardError.write("\(Date().formatted(.iso8601)) \(Self.name(event.level)): \(event.message)\n")
             return
         }
+        let fields = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new })
+        StandardError.write(Self.jsonLine(level: event.level, message: "\(event.message)", metadata: fields))
+    }
+
+    /// One line of the JSON format, newline included: the metadata, then
+    /// `time`, `level` and `message`. procsh writes its own messages (an
+    /// uncaught error, a lock held by another run) with it under
+    /// `--log-format json`, whatever the log level, so every line it writes
+    /// to standard error parses.
+    public static func jsonLine(level: Logger.Level, message: String, metadata: Logger.Metadata = [:]) -> String {
         var object: [String: JSONValue] = [:]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
-            object[key] = Self.json(value)
+        for (key, value) in metadata {
+            object[key] = json(value)
         }
-        object["time"] = .string(time)
-        object["level"] = .string(Self.name(event.level))
-        object["message"] = .string("\(event.message)")
-        StandardError.write(JSONValue.object(object).encoded() + "\n")
+        object["time"] = .string(Date().formatted(.iso8601))
+        object["level"] = .string(name(level))
+        object["message"] = .string(message)
+        return JSONValue.object(object).encoded() + "\n"
     }
 
     static func json(_ value: Logger.MetadataValue) -> JSONValue {

@@ -8,8 +8,9 @@ public struct JSONConversionError: Error, CustomStringConvertible, Equatable {
     public let path: String
     public let reason: String
 
+    /// `path` is kept as messages show it (``JSONPath/shortened(_:)``).
     public init(path: String, reason: String) {
-        self.path = path
+        self.path = JSONPath.shortened(path)
         self.reason = reason
     }
 
@@ -72,7 +73,7 @@ extension LuaStack {
         case .array(let items):
             lua_createtable(L, Int32(clamping: items.count), 0)
             for (offset, item) in items.enumerated() {
-                try pushJSON(item, path: "\(path())[\(offset + 1)]", depth: depth + 1)
+                try pushJSON(item, path: JSONPath.item(path(), offset + 1), depth: depth + 1)
                 lua_rawseti(L, -2, lua_Integer(offset + 1))
             }
             luash_push_array_marker(L)
@@ -85,35 +86,6 @@ extension LuaStack {
                 lua_rawset(L, -3)
             }
         }
-    }
-}
-
-/// Paths in error messages: `a.b` for identifier-like keys, `a["odd key"]` otherwise, `a[2]` for items.
-public enum JSONPath {
-    public static func member(_ base: String, _ key: String) -> String {
-        if isIdentifier(key) { return "\(base).\(key)" }
-        return "\(base)[\(quoted(key))]"
-    }
-
-    static func isIdentifier(_ key: String) -> Bool {
-        guard let first = key.utf8.first, !(48...57).contains(first) else { return false }
-        return key.utf8.allSatisfy { c in
-            (97...122).contains(c) || (65...90).contains(c) || (48...57).contains(c) || c == 95
-        }
-    }
-
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where ch.value < 0x20: out += "\\\(ch.value)"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out + "\""
     }
 }
 
@@ -171,7 +143,7 @@ private struct LuaToJSON {
             for i in stride(from: 1, through: count, by: 1) {
                 stack.rawGet(index, index: Int64(i))
                 defer { stack.pop() }
-                items.append(try convert(stack.top, path: "\(path)[\(i)]", depth: depth + 1))
+                items.append(try convert(stack.top, path: JSONPath.item(path, i), depth: depth + 1))
             }
             return .array(items)
         case .object(let count):
@@ -252,7 +224,7 @@ private struct LuaToJSON {
         if Int64(integerKeys) != maxKey {
             let missing = firstMissingIndex(index, upTo: maxKey)
             throw JSONConversionError(
-                path: "\(path)[\(missing)]",
+                path: JSONPath.item(path, Int(missing)),
                 reason: "array has a hole (nil) here; items must be 1...n with no gaps (n = \(maxKey))")
         }
         if integerKeys == 0 { return marked ? .array(0) : .object(0) }

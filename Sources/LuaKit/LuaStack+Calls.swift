@@ -24,11 +24,7 @@ extension LuaStack {
         case .string:
             return lossyString(at: index) ?? ""
         case .number:
-            pushValue(at: index)
-            defer { pop() }
-            var len = 0
-            let p = luash_tolstring(L, -1, &len)!
-            return String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self)
+            return numberText(at: index) ?? ""
         default:
             let i = absoluteIndex(index)
             ensure(4)

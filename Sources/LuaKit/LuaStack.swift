@@ -127,6 +127,17 @@ public struct LuaStack {
         return luash_tonumber(L, index, nil)
     }
 
+    /// The number at `index` as Lua writes it (`5`, `2.5`, `1e+300`, as
+    /// `tostring` does), if it is a number.
+    public func numberText(at index: Int32) -> String? {
+        guard lua_type(L, index) == LUA_TNUMBER else { return nil }
+        pushValue(at: index)  // lua_tolstring turns the number it converts into a string: convert a copy
+        defer { pop() }
+        var len = 0
+        guard let p = luash_tolstring(L, -1, &len) else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self)
+    }
+
     /// The bytes of the string at `index`, if it is a string.
     public func bytes(at index: Int32) -> [UInt8]? {
         withBytes(at: index) { Array($0) }

@@ -41,7 +41,9 @@ enum ErrorDecoder {
             error.message = "HTTP \(status) with \(describe(body))"
         }
         if isToken {
-            error.hint = hint ?? "check the client id and secret (WORKIVA_CLIENT_ID, WORKIVA_CLIENT_SECRET)"
+            error.hint = hint ?? (error.code == "invalid_scope"
+                ? "the client may not have a scope it asked for; ask for fewer (WORKIVA_SCOPE, or scope in the config file), or set none to get the client's own"
+                : "check the client id and secret (WORKIVA_CLIENT_ID, WORKIVA_CLIENT_SECRET)")
         } else if status == 403 {
             error.hint = hint ?? "the client lacks the scope this call needs (file:read to read, file:write to change)"
         }

@@ -257,8 +257,7 @@ public final class ProcessesClient: Sendable {
         switch error {
         case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
             DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return "\(path.isEmpty ? "body" : "body" + path): \(context.debugDescription)"
+            return "\(JSONPath.appending(context.codingPath, to: "body")): \(context.debugDescription)"
         default:
             return "\(error)"
         }

@@ -41,7 +41,7 @@ indirect enum ResponseShape: Sendable {
     /// The first place `value` differs from the shape, as "body[2].id: expected a string, got number 5".
     func mismatch(in value: JSONValue, at path: String = "body") -> String? {
         func wrong(_ expected: String) -> String {
-            "\(path): expected \(expected), got \(value.typeName)\(value.isScalar ? " \(value.encoded())" : "")"
+            "\(JSONPath.shortened(path)): expected \(expected), got \(value.typeName)\(value.isScalar ? " \(value.encoded())" : "")"
         }
         switch self {
         case .string: if case .string = value { return nil } else { return wrong("a string") }
@@ -52,17 +52,17 @@ indirect enum ResponseShape: Sendable {
         case .array(let element):
             guard case .array(let items) = value else { return wrong("an array") }
             for (i, item) in items.enumerated() {
-                if let problem = element.mismatch(in: item, at: "\(path)[\(i)]") { return problem }
+                if let problem = element.mismatch(in: item, at: JSONPath.item(path, i)) { return problem }
             }
             return nil
         case .members(let required, let optional):
             guard case .object(let members) = value else { return wrong("an object") }
             for (name, shape) in required {
-                guard let member = members[name] else { return "\(path): the required member '\(name)' is missing" }
-                if let problem = shape.mismatch(in: member, at: "\(path).\(name)") { return problem }
+                guard let member = members[name] else { return "\(JSONPath.shortened(path)): the required member '\(name)' is missing" }
+                if let problem = shape.mismatch(in: member, at: JSONPath.member(path, name)) { return problem }
             }
             for (name, shape) in optional {
-                if let member = members[name], let problem = shape.mismatch(in: member, at: "\(path).\(name)") { return problem }
+                if let member = members[name], let problem = shape.mismatch(in: member, at: JSONPath.member(path, name)) { return problem }
             }
             return nil
         case .child:

@@ -57,11 +57,13 @@ extension SandboxStore {
         }
         let (groupID, index) = try position(in: run, placement)
         let group = run.groups[groupID]!
+        // The parameter that chose the group: parentGroupId, or the sibling it was found from.
+        let chosenBy = placement.parentGroupID == nil && placement.siblingID != nil ? "relativeSiblingId" : "parentGroupId"
         if group.readOnly {
-            throw .conflict("Group \(groupID) is read-only and does not accept job runs", target: "parentGroupId")
+            throw .conflict("Group \(groupID) is read-only and does not accept job runs", target: chosenBy)
         }
         if let status = group.status, status == "complete" || status == "cancelled" {
-            throw .conflict("Group \(groupID) is \(status) and no longer accepts job runs", target: "parentGroupId")
+            throw .conflict("Group \(groupID) is \(status) and no longer accepts job runs", target: chosenBy)
         }
         return (groupID, index)
     }
@@ -94,7 +96,7 @@ extension SandboxStore {
 
     /// Checks one job against the rules the schema cannot express and makes its record.
     static func record(for job: Components.Schemas.JobRunCreate, index: Int, id: String, state: State) throws(SandboxError) -> JobRecord {
-        let base = "body[\(index)]"
+        let base = JSONPath.item("body", index)
         switch job.arguments {
         case .sendTask(let arguments):
             guard job.action == .sendTask else { throw mismatch(job.action.rawValue, "sendTask", base) }

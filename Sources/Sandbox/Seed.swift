@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import ProcessesAPI
 
 /// The sandbox's data, as a JSON document: what `--seed FILE` loads, what
@@ -165,17 +166,18 @@ public struct Seed: Codable, Sendable, Equatable {
             var seen: Set<String> = []
             func walk(_ nodes: [Node], _ at: String) throws {
                 for (i, node) in nodes.enumerated() {
-                    let here = "\(at)[\(i)]"
+                    let here = JSONPath.item(at, i)
+                    let shown = JSONPath.shortened(here)
                     guard seen.insert(node.id).inserted else {
-                        throw SeedError(path: path, message: "\(here): id \"\(node.id)\" appears twice in run \"\(run.id)\"")
+                        throw SeedError(path: path, message: "\(shown): id \"\(node.id)\" appears twice in run \"\(run.id)\"")
                     }
                     if node.isGroup {
                         guard node.parallel != nil else {
-                            throw SeedError(path: path, message: "\(here): a group needs \"parallel\" (and a job needs \"action\")")
+                            throw SeedError(path: path, message: "\(shown): a group needs \"parallel\" (and a job needs \"action\")")
                         }
                         try walk(node.children ?? [], "\(here).children")
                     } else if node.children != nil {
-                        throw SeedError(path: path, message: "\(here): a job (it has \"action\") cannot have children")
+                        throw SeedError(path: path, message: "\(shown): a job (it has \"action\") cannot have children")
                     }
                 }
             }
@@ -196,7 +198,7 @@ public struct SeedError: Error, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 
     static func `where`(_ path: [any CodingKey]) -> String {
-        let text = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        let text = JSONPath.appending(path, to: "")
         return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "top level" : text)
     }
 }

@@ -61,12 +61,12 @@ struct ErrorStage: ServerMiddleware {
         func target(_ path: [any CodingKey]) -> String {
             guard let first = path.first else { return "body" }
             if first.intValue == nil, queryNames.contains(first.stringValue) { return first.stringValue }
-            return "body" + path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return JSONPath.appending(path, to: "body")
         }
         switch error {
         case .keyNotFound(let key, let context):
             let at = target(context.codingPath)
-            return ("\(at).\(key.stringValue)", "missing required field \"\(key.stringValue)\" in \(at)")
+            return (JSONPath.member(at, key.stringValue), "missing required field \"\(key.stringValue)\" in \(at)")
         case .typeMismatch(let type, let context):
             return (target(context.codingPath), "\(target(context.codingPath)): expected \(typeName(type)); \(context.debugDescription)")
         case .valueNotFound(let type, let context):
@@ -163,7 +163,7 @@ struct BodyStage: ServerMiddleware {
             throw SandboxError.invalid("invalidRequest", "body: \(error)", target: "body")
         }
         // No request schema of openapi.yaml allows null: a member is given or left out.
-        if let path = document.firstNull(at: "body") {
+        if let path = document.firstNull(at: "body").map(JSONPath.shortened) {
             throw SandboxError.invalid("invalidRequest", "\(path): null is not allowed; leave the member out instead", target: path)
         }
         return try await ParsedBody.$json.withValue(document) { try await next(request, HTTPBody(bytes), metadata) }
@@ -207,12 +207,12 @@ extension JSONValue {
             return path
         case .array(let items):
             for (i, item) in items.enumerated() {
-                if let found = item.firstNull(at: "\(path)[\(i)]") { return found }
+                if let found = item.firstNull(at: JSONPath.item(path, i)) { return found }
             }
             return nil
         case .object(let members):
             for key in members.keys.sorted() {
-                if let found = members[key]!.firstNull(at: "\(path).\(key)") { return found }
+                if let found = members[key]!.firstNull(at: JSONPath.member(path, key)) { return found }
             }
             return nil
         default:

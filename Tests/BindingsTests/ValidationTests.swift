@@ -86,6 +86,46 @@ import Testing
         #expect(CalendarDate.isValid(text) == valid)
     }
 
+    /// Lua's `{}` reaches validation as an empty object; wherever a request
+    /// schema expects an array, it is the empty array, at any depth.
+    @Test func anEmptyTableWhereAnArrayIsExpectedIsAnEmptyArray() throws {
+        let process: JSONValue = ["name": "x", "children": [:]]
+        #expect(try RequestSchemas.process.conformed(process, at: "process") == ["name": "x", "children": []])
+        let group: JSONValue = [
+            "name": "x",
+            "children": [["name": "g", "parallel": true, "children": [:]], ["name": "h", "parallel": false, "children": [
+                ["name": "i", "parallel": false, "children": [:]],
+            ]]],
+        ]
+        let conformed = try RequestSchemas.process.conformed(group, at: "process")
+        #expect(conformed["children"]?[0]?["children"] == [])
+        #expect(conformed["children"]?[1]?["children"]?[0]?["children"] == [])
+        #expect(conformed["children"]?[1]?["name"] == "h")
+        // What is sent decodes as the generated model (an empty array, not an object).
+        let model = try ModelCoding.model(Components.Schemas.ProcessCreate.self, from: conformed, field: "process")
+        #expect(model.children?.count == 2)
+        // A table of fields is still not an array, and one that needs no change comes back as it was.
+        let error = try #require(throws: ValidationError.self) {
+            try RequestSchemas.process.conformed(["name": "x", "children": ["name": "y"]], at: "process")
+        }
+        #expect(error.field == "process.children")
+        #expect(error.message == "expected an array, got a table of fields")
+        let spec = try Self.specExample
+        #expect(try Schema.array(of: RequestSchemas.jobRun).conformed(spec, at: "jobs") == spec)
+    }
+
+    /// A path too deep to read is shortened as docs/lua-api.md shows it,
+    /// wherever a validation error names it.
+    @Test func aDeepPathIsShortenedInTheError() throws {
+        var definition: JSONValue = ["name": "g", "parallel": false, "children": [["name": 5, "parallel": true]]]
+        for _ in 0..<40 { definition = ["name": "g", "parallel": false, "children": [definition]] }
+        let error = try #require(throws: ValidationError.self) {
+            try RequestSchemas.process.validate(["name": "p", "children": [definition]], at: "process")
+        }
+        #expect(error.field == "process.children[1]...children[1].name")
+        #expect(error.message == "expected a string, got number 5")
+    }
+
     @Test func suggestions() {
         #expect(Suggestion.closest(to: "titel", among: ["assignee", "title", "dueDate"]) == "title")
         #expect(Suggestion.closest(to: "duedate", among: ["assignee", "title", "dueDate"]) == "dueDate")

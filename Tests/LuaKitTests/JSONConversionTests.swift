@@ -1,4 +1,4 @@
-import JSON
+@testable import JSON
 import Testing
 @testable import LuaKit
 
@@ -129,10 +129,11 @@ struct JSONConversionTests {
         try lua.run("abyss = {} local t = abyss for i = 1, 1100 do t[1] = {} t = t[1] end")
         let error = try failure("abyss")
         #expect(error.reason.contains("nested more than 1000"))
-        #expect(error.path.hasPrefix("jobs[1][1]"))
+        #expect(error.path == "jobs[1][1]...[1][1]", "a thousand steps are shortened")
         var value: JSONValue = .array([])
         for _ in 0..<1100 { value = .array([value]) }
-        #expect(throws: JSONConversionError.self) { try lua.stack.push(json: value) }
+        let back = try #require(throws: JSONConversionError.self) { try lua.stack.push(json: value) }
+        #expect(back.path == "value[1][1]...[1][1]")
     }
 
     @Test func decodedArraysStayArraysWhenEmptied() throws {
@@ -155,5 +156,48 @@ struct JSONValueTests {
         #expect(v["b"] == nil)
         #expect(v.typeName == "object")
         #expect(JSONValue.double(4.0).integerValue == 4)
+    }
+}
+
+/// Paths in messages (JSON's ``JSONPath``, which every module's messages use).
+@Suite("JSONPath")
+struct JSONPathTests {
+    static func steps(_ n: Int, root: String = "run") -> String {
+        root + String(repeating: ".children[1]", count: n / 2)
+    }
+
+    @Test func aShortPathIsShownWhole() {
+        #expect(JSONPath.shortened("jobs[2].arguments.sendTaskArgs.assignee") == "jobs[2].arguments.sendTaskArgs.assignee")
+        #expect(JSONPath.shortened(Self.steps(24)) == Self.steps(24))
+        #expect(JSONPath.shortened("") == "")
+    }
+
+    @Test func aLongPathKeepsItsStartAndEnd() {
+        #expect(JSONPath.shortened(Self.steps(26)) == "run.children[1]...children[1]")
+        #expect(JSONPath.shortened(Self.steps(2002)) == "run.children[1]...children[1]")
+        #expect(JSONPath.shortened(Self.steps(2002) + ".name") == "run.children[1]...children[1].name")
+        #expect(JSONPath.shortened(Self.steps(60, root: "body").replacing("[1]", with: "[0]") + "[0]")
+            == "body.children[0]...children[0][0]")
+        let shown = JSONPath.shortened(Self.steps(2002))
+        #expect(JSONPath.shortened(shown) == shown, "shortening twice changes nothing")
+    }
+
+    @Test func aQuotedKeyIsOneStep() {
+        let odd = JSONPath.member("opts", "a.b[c]\"d")
+        #expect(odd == #"opts["a.b[c]\"d"]"#)
+        #expect(JSONPath.stepStarts(of: odd).count == 1)
+        let long = String(repeating: JSONPath.member("", "x.y"), count: 30)
+        #expect(JSONPath.shortened("t" + long) == #"t["x.y"]["x.y"]...["x.y"]["x.y"]"#)
+    }
+
+    @Test func aCodingPathReadsAsTheDecoderCountsIt() {
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int?
+            init(stringValue: String) { self.stringValue = stringValue }
+            init(intValue: Int) { (self.stringValue, self.intValue) = ("\(intValue)", intValue) }
+        }
+        #expect(JSONPath.appending([Key(intValue: 0), Key(stringValue: "arguments"), Key(stringValue: "odd key")], to: "body")
+            == #"body[0].arguments["odd key"]"#)
     }
 }

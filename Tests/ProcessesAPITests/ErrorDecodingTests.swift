@@ -102,6 +102,14 @@ struct ErrorDecodingTests {
         #expect(error.message.hasPrefix("the answer could not be read"))
     }
 
+    /// A path deep in an answer is shortened as every message shortens one.
+    @Test func aDeepWrongMemberIsNamedInShort() {
+        var group: JSONValue = ["id": 5, "parallel": false, "readOnly": false]
+        for _ in 0..<30 { group = ["id": "g", "parallel": false, "readOnly": false, "children": [group]] }
+        let problem = ResponseShape.processRun.mismatch(in: ["id": "run", "children": [group]])
+        #expect(problem == "body.children[0]...children[0].id: expected a string, got number 5")
+    }
+
     @Test func successWithWrongTypesNamesTheField() async throws {
         let server = FakeServer { _, _ in .json(201, #"[{"id": 42, "action": "sendTask"}]"#) }
         let error = try await #require(throws: ProcessesAPIError.self) {

@@ -140,6 +140,20 @@ struct ValidationTests {
         }
     }
 
+    /// A path deep in a body is shortened in `target` and the message, as
+    /// procsh's own messages shorten theirs (`body.children[0]...children[0].name`).
+    @Test func aDeepTargetIsShortened() async throws {
+        var group = #"{"name":null,"parallel":false}"#
+        for _ in 0..<30 { group = #"{"name":"g","parallel":false,"children":[\#(group)]}"# }
+        try await Fixture.with { f in
+            let answer = try await f.raw("POST", "/processes", body: #"{"name":"deep","children":[\#(group)]}"#, bearer: try await f.token())
+            #expect(answer.status == 400, "\(answer.text)")
+            #expect(answer.json?["target"]?.stringValue == "body.children[0]...children[0].name", "\(answer.text)")
+            let text = answer.json?["message"]?.stringValue ?? ""
+            #expect(text == "body.children[0]...children[0].name: null is not allowed; leave the member out instead", "\(answer.text)")
+        }
+    }
+
     @Test func unknownUserIsTheSeedsExample() async throws {
         try await Fixture.with { f in
             let answer = try await f.create(sendTaskJSON(#""assignee":{"id":"ghost","type":"user"},"title":"T""#))
@@ -170,12 +184,20 @@ struct StatusTests {
         }
     }
 
-    @Test(arguments: [("demo-run-complete", ""), ("demo-run", "?parentGroupId=group-certification"), ("demo-run", "?relativeSiblingId=job-21")])
-    func closedRunOrReadOnlyGroupIs409(run: String, query: String) async throws {
+    /// `target` names the parameter that was given and chose the group: a
+    /// read-only group reached from its job is the sibling's fault.
+    @Test(arguments: [
+        ("demo-run-complete", "", "processRunId"),
+        ("demo-run", "?parentGroupId=group-certification", "parentGroupId"),
+        ("demo-run", "?relativeSiblingId=job-21", "relativeSiblingId"),
+        ("demo-run", "?relativeSiblingId=job-21&parentGroupId=group-certification", "parentGroupId"),
+    ])
+    func closedRunOrReadOnlyGroupIs409(run: String, query: String, target: String) async throws {
         try await Fixture.with { f in
             let answer = try await f.create(sendTaskJSON(), run: run, query: query)
             #expect(answer.status == 409, "\(answer.text)")
             #expect(answer.json?["code"] == "409")
+            #expect(answer.json?["target"]?.stringValue == target, "\(answer.text)")
         }
     }
 

@@ -142,10 +142,31 @@ struct TokenTests {
                 #expect(error.status == 401)
                 #expect(error.code == "invalid_client")
                 #expect(error.retryable == false)
+                #expect(error.hint?.contains("check the client id and secret") == true, "\(error)")
                 #expect(!"\(error)".contains(secret), "the secret never shows")
                 #expect(f.requests(to: Self.tokenPath).map(\.status) == Array(repeating: 401, count: attempt), "one token request per call")
             }
             #expect(f.requests(to: "/processRuns/demo-run").isEmpty, "no API request without a token")
+            try await client.shutdown()
+        }
+    }
+
+    @Test("a scope the client does not have: the hint is about the scope, not the id or secret")
+    func scopeNotGranted() async throws {
+        try await Fixture.with { f in
+            var configuration = try ClientConfiguration(
+                baseURL: f.baseURL, credentials: .init(clientID: "sandbox-reader", clientSecret: "sandbox-secret", scope: "file:read file:write"))
+            configuration.retry = .none
+            configuration.rateLimit = nil
+            let client = try ProcessesClient(configuration: configuration)
+            let error = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.getProcessRun(id: "demo-run")
+            }
+            #expect(error.kind == .auth)
+            #expect(error.code == "invalid_scope")
+            #expect(error.hint?.contains("scope") == true, "\(error)")
+            #expect(error.hint?.contains("WORKIVA_SCOPE") == true, "\(error)")
+            #expect(error.hint?.contains("id and secret") == false, "\(error)")
             try await client.shutdown()
         }
     }

@@ -17,8 +17,29 @@ test("404: a run that does not exist", function()
 end)
 
 test("409: a read-only group and a complete run", function()
-  check.fails({ kind = "api", status = 409, retryable = false }, jobruns.create, "demo-run", task(), { parentGroup = "group-certification" })
+  check.fails({ kind = "api", status = 409, retryable = false, target = "parentGroupId" },
+    jobruns.create, "demo-run", task(), { parentGroup = "group-certification" })
   check.fails({ kind = "api", status = 409 }, jobruns.create, "demo-run-complete", task())
+end)
+
+test("409: a read-only group reached from its job names the sibling, which was given", function()
+  local e = check.fails({ kind = "api", status = 409, target = "relativeSiblingId" },
+    jobruns.create, "demo-run", task(), { relativeSibling = "job-21" })
+  check.eq(e.target, "relativeSiblingId")
+  check.matches(e.message, "group%-certification is read%-only")
+end)
+
+test("small messages show the value given", function()
+  check.fails({ field = "text", message = "expected a string of JSON text, got number 5" }, json.decode, 5)
+  check.fails({ field = "text", message = "got nil" }, json.decode)
+  check.fails({ field = "table", message = "expected a table, got string 'x'" }, json.array, "x")
+  check.fails({ field = "seconds", code = "invalidValue", message = "-1 is not a number of seconds, 0 or more" }, procsh.sleep, -1)
+  check.fails({ field = "seconds", message = "-0.5 is not a number of seconds" }, procsh.sleep, -0.5)
+  check.fails({ field = "seconds", message = "expected a number of seconds, got string '1'" }, procsh.sleep, "1")
+  check.fails({ field = "spec", message = "got boolean true" }, sandbox.faults, true)
+  check.fails({ field = "process", message = "got number 5" }, processes.create, 5)
+  check.fails({ field = "opts", message = "expected a table of options, got number 5" }, processruns.get, "demo-run", 5)
+  check.fails({ field = "processRun", message = "got a function" }, processruns.get, print)
 end)
 
 test("400 from the server: a user it does not know", function()

@@ -50,9 +50,26 @@ test("API objects with fields of unexpected types", function()
   check.eq(procsh.inspect({ id = "j", action = "sendTask", name = {}, status = {}, ordinal = 1.5 }), "<job run j sendTask>")
   check.eq(procsh.inspect({ id = "j", action = "sendTask", name = procsh.null, status = "waiting", ordinal = 2 }),
     "<job run j #2 sendTask [waiting]>")
-  check.eq(procsh.inspect({ id = "j", action = "sendTask", arguments = { type = "sendTask", sendTaskArgs = { title = 7 } } }),
-    "<job run j sendTask>")
-  check.eq(procsh.inspect({ id = "p", name = 5, children = { 1, 2 } }), "<process run p, 2 children>")
+  check.eq(procsh.inspect({ id = "j", action = "sendTask", status = "waiting", arguments = { type = "sendTask", sendTaskArgs = { title = 7 } } }),
+    "<job run j sendTask [waiting]>")
+  check.eq(procsh.inspect({ id = "p", name = 5, processId = "x", children = { 1, 2 } }), "<process run p, 2 children>")
+end)
+
+test("a process and its groups and jobs are not runs", function()
+  local process = processes.get("demo-process")
+  local run = processruns.get("demo-run")
+  -- What run-time state a run has makes it one: status, statusCounts, a process run's processId.
+  for _, case in ipairs {
+    { process, '<process demo-process "Q4 close", 5 children>' },
+    { process.children[3], '<group group-review #2 "Review", 2 children>' },
+    { process.children[1], '<job job-1 #0 sendTask "Collect Q4 trial balance">' },
+    { run.children[4], '<group run group-certification #3 "Certification" [waiting], 1 child>' },
+    { { id = "p", processId = "demo-process", children = {} }, "<process run p, 0 children>" },
+    { { id = "p", statusCounts = {}, children = {} }, "<process run p, 0 children>" },
+    { { id = "p", children = {} }, "<process p, 0 children>" },
+  } do
+    check.eq(procsh.inspect(case[1]), case[2])
+  end
 end)
 
 test("metamethods are not consulted", function()
@@ -64,7 +81,8 @@ test("metamethods are not consulted", function()
   local c = setmetatable({}, { __tostring = boom })
   c.self = c
   check.matches(procsh.inspect(c), "^{ self = <cycle: table: 0x%x+> }$")
-  check.eq(procsh.inspect(setmetatable({ id = "j", action = "sendTask" }, { __index = boom })), "<job run j sendTask>")
+  check.eq(procsh.inspect(setmetatable({ id = "j", action = "sendTask", status = "waiting" }, { __index = boom })),
+    "<job run j sendTask [waiting]>")
 end)
 
 test("one result, a string", function()

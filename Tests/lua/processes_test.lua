@@ -28,6 +28,24 @@ test("get, create and run", function()
   check.eq(created[1].ordinal, 1)
 end)
 
+test("an empty table where the API takes an array is an empty array", function()
+  local empty = processes.create{ name = "Empty", children = {} }
+  check.eq(#(processes.get(empty).children or {}), 0)
+  local process = processes.create{ name = "Groups", children = {
+    { name = "Nothing yet", parallel = true, children = {} },
+    { name = "Later", parallel = false, children = { { name = "Inner", parallel = false, children = {} } } },
+  } }
+  local got = processes.get(process)
+  check.eq(#got.children, 2)
+  check.eq(got.children[1].name, "Nothing yet")
+  check.eq(#(got.children[1].children or {}), 0)
+  check.eq(got.children[2].children[1].name, "Inner")
+  -- A table of fields is still not an array; jobs = {} is still no jobs.
+  check.fails({ kind = "validation", field = "process.children", message = "expected an array, got a table of fields" },
+    processes.create, { name = "x", children = { name = "y" } })
+  check.fails({ kind = "validation", field = "jobs", code = "emptyValue", message = "no job specs" }, jobruns.create, "demo-run", {})
+end)
+
 test("errors", function()
   check.fails({ kind = "api", status = 404 }, processes.get, "nope")
   check.fails({ kind = "api", status = 404 }, processes.run, "nope")

@@ -53,7 +53,14 @@ local function text(v)
   return nil
 end
 
--- API objects in one line: job runs, group runs, process runs, errors.
+-- Whether an API object is a run (of a process, group or job) rather than
+-- part of a process's definition: only a run has run-time state.
+local function isrun(t)
+  return rawget(t, "status") ~= nil or rawget(t, "statusCounts") ~= nil
+end
+
+-- API objects in one line: processes, process runs, groups, group runs,
+-- jobs, job runs, errors.
 local function summary(t)
   if iserror(t) then return "<error: " .. tostring(t) .. ">" end
   local id = rawget(t, "id")
@@ -65,13 +72,16 @@ local function summary(t)
   local ordinal = rawget(t, "ordinal")
   ordinal = math_type(ordinal) == "integer" and (" #" .. ordinal) or ""
   local action, children = rawget(t, "action"), rawget(t, "children")
+  local run = isrun(t) and " run" or ""
   if type(action) == "string" and children == nil then
-    return format("<job run %s%s %s%s%s>", id, ordinal, action, title, status)
+    return format("<job%s %s%s %s%s%s>", run, id, ordinal, action, title, status)
   end
   if type(children) == "table" then
     local n = rawlen(children)
-    local kind = (rawget(t, "parallel") ~= nil or rawget(t, "readOnly") ~= nil) and "group run" or "process run"
-    return format("<%s %s%s%s%s, %d %s>", kind, id, ordinal, title, status, n, n == 1 and "child" or "children")
+    local group = rawget(t, "parallel") ~= nil or rawget(t, "readOnly") ~= nil
+    if not group and rawget(t, "processId") ~= nil then run = " run" end
+    return format("<%s%s %s%s%s%s, %d %s>", group and "group" or "process", run, id, ordinal, title, status, n,
+      n == 1 and "child" or "children")
   end
   return nil
 end

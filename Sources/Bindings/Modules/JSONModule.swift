@@ -26,7 +26,7 @@ enum JSONModule {
         }
         module.add("decode") { args in
             guard let bytes = args.stack.bytes(at: 1), args.stack.type(at: 1) == .string else {
-                throw args.invalid("text", "expected a string of JSON text, got \(args.stack.typeName(at: 1))")
+                throw args.invalid("text", "expected a string of JSON text, got \(args.describe(1))")
             }
             let value: JSONValue
             do {
@@ -46,7 +46,7 @@ enum JSONModule {
                 args.stack.newTable()
             } else {
                 guard args.stack.type(at: 1) == .table else {
-                    throw args.invalid("table", "expected a table, got \(args.stack.typeName(at: 1))")
+                    throw args.invalid("table", "expected a table, got \(args.describe(1))")
                 }
                 if args.stack.getMetatable(1) {
                     args.stack.pop()

@@ -72,7 +72,7 @@ enum JobRunsModule {
     static func jobs(_ args: CallArguments, at index: Int32) throws(ScriptError) -> [JSONValue] {
         guard args.stack.type(at: index) == .table else {
             throw args.invalid(
-                "jobs", "expected an array of job specs (or one job spec), got \(args.stack.isNoneOrNil(at: index) ? "nil" : args.stack.typeName(at: index))")
+                "jobs", "expected an array of job specs (or one job spec), got \(args.describe(index))")
         }
         var value = try args.json(index, name: "jobs")
         if case .object(let members) = value {
@@ -91,11 +91,11 @@ enum JobRunsModule {
             throw args.invalid("jobs", "no job specs: give at least one", code: .emptyValue)
         }
         do {
-            try Schema.array(of: RequestSchemas.jobRun).validate(value, at: "jobs")
+            // Conformed: an empty table where the schema says array is an empty array.
+            return try Schema.array(of: RequestSchemas.jobRun).conformed(value, at: "jobs").arrayValue ?? items
         } catch {
             throw ScriptError(error.apiError())
         }
-        return items
     }
 
     /// `jobruns.create(processRun, jobs [, opts])`: the job runs, and what

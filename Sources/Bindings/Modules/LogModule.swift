@@ -29,7 +29,7 @@ enum LogModule {
         stack.push(levels.firstIndex { logger.logLevel <= $0.level }.map { $0 + 1 } ?? 5)
         stack.rawSet(-2, key: "threshold")
         stack.rawSet(luash_registryindex(), key: partsKey)
-        Bindings.setLazyFunctions(levels.map(\.name), source: source, chunk: "log", moduleKey: partsKey, in: log, onto: stack)
+        Bindings.setLazyFunctions(levels.map(\.name), source: source, chunk: "log", module: "log", moduleKey: partsKey, in: log, onto: stack)
     }
 
     /// Formatting is Lua's string.format, and skipped below the level.

@@ -14,8 +14,8 @@ enum ProcessRunsModule {
         stack.pushValue(at: -1)
         stack.rawSet(luash_registryindex(), key: TreeWalkers.moduleKey)
         Bindings.setLazyFunctions(
-            TreeWalkers.names, source: TreeWalkers.source, chunk: "processruns", moduleKey: TreeWalkers.moduleKey, in: -1,
-            onto: stack)
+            TreeWalkers.names, source: TreeWalkers.source, chunk: "processruns", module: "processruns", moduleKey: TreeWalkers.moduleKey,
+            in: -1, onto: stack)
     }
 }
 

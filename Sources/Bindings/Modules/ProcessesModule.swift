@@ -14,11 +14,12 @@ enum ProcessesModule {
         }
         module.add("create") { args in
             guard args.stack.type(at: 1) == .table else {
-                throw args.invalid("process", "expected a process definition table ({name=, children=}), got \(args.stack.typeName(at: 1))")
+                throw args.invalid("process", "expected a process definition table ({name=, children=}), got \(args.describe(1))")
             }
-            let definition = try args.json(1, name: "process")
+            let given = try args.json(1, name: "process")
+            let definition: JSONValue  // as sent: `children = {}` is an empty array
             do throws(ValidationError) {
-                try RequestSchemas.process.validate(definition, at: "process")
+                definition = try RequestSchemas.process.conformed(given, at: "process")
             } catch {
                 throw ScriptError(error.apiError())
             }

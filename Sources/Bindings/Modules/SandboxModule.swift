@@ -23,7 +23,7 @@ enum SandboxModule {
         }
         module.add("faults") { args in
             guard let spec = args.stack.string(at: 1) else {
-                throw args.invalid("spec", "expected a fault spec such as \"503=0.2,latency=20ms\" (\"\" for none), got \(args.stack.typeName(at: 1))")
+                throw args.invalid("spec", "expected a fault spec such as \"503=0.2,latency=20ms\" (\"\" for none), got \(args.describe(1))")
             }
             if let problem = control.setFaults(spec) {
                 throw args.invalid("spec", problem, code: .invalidValue)

@@ -7,7 +7,7 @@ enum TreeWalkers {
     static let moduleKey = "procsh.processruns"
 
     static let source = #"""
-local M, invalid = ...
+local M, invalid, shortpath = ...
 local type, rawget, next, tostring = type, rawget, next, tostring
 local concat, rep, format = table.concat, string.rep, string.format
 local utf8len = utf8.len
@@ -58,11 +58,12 @@ local function checknode(node, fname)
   end
 end
 
--- The path of the node at frames[1..level]'s positions: run.children[3].children[2].
+-- The path of the node at frames[1..level]'s positions, run.children[3].children[2],
+-- as messages show it (a long one shortened: run.children[1]...children[1]).
 local function pathof(frames, level)
   local parts = { "run" }
   for i = 1, level do parts[#parts + 1] = ".children[" .. frames[i].i .. "]" end
-  return concat(parts)
+  return shortpath(concat(parts))
 end
 
 local EMPTY = {}

@@ -45,7 +45,7 @@ struct JobBuilder: Sendable {
 
     /// The job spec for `arguments` (found at `path`), or the first thing wrong with them.
     func build(_ arguments: JSONValue, at path: String) throws(ValidationError) -> JSONValue {
-        try Schema.object(fields).validate(arguments, at: path)
+        let arguments = try Schema.object(fields).conformed(arguments, at: path)
         var members = arguments.objectValue ?? [:]
         members["triggerType"] = nil
         for key in Self.principalFields {

@@ -5,12 +5,28 @@ import ProcessesAPI
 extension Schema {
     /// Checks `value` (found at `path`); throws the first thing wrong.
     func validate(_ value: JSONValue, at path: String) throws(ValidationError) {
+        _ = try conformed(value, at: path)
+    }
+
+    /// `value` as the API is to get it, after checking it as ``validate(_:at:)``
+    /// does. Lua has one empty table for `{}` and `[]`, which LuaKit reads as
+    /// an object (it cannot know better); where the schema expects an array,
+    /// an empty object is the empty array (`children = {}`).
+    func conformed(_ value: JSONValue, at path: String) throws(ValidationError) -> JSONValue {
+        try change(of: value, at: path) ?? value
+    }
+
+    /// Checks `value`; the value it stands for when that differs, else nil
+    /// (so a value that needs no change is not copied).
+    fileprivate func change(of value: JSONValue, at path: String) throws(ValidationError) -> JSONValue? {
         switch self {
         case .string(let rule):
             guard case .string(let s) = value else { throw .wrongType(path, expected: "a string", got: value) }
             try rule.validate(s, at: path)
+            return nil
         case .boolean:
             guard case .bool = value else { throw .wrongType(path, expected: "a boolean", got: value) }
+            return nil
         case .integer(let range):
             guard let i = value.integerValue else { throw .wrongType(path, expected: "an integer", got: value) }
             guard range.contains(i) else {
@@ -18,14 +34,21 @@ extension Schema {
                     code: .invalidValue, field: path,
                     message: "\(i) is out of range (\(range.lowerBound)...\(range.upperBound))")
             }
+            return nil
         case .object(let object):
             guard case .object(let members) = value else { throw .wrongType(path, expected: "a table of fields", got: value) }
-            try object.validate(members, at: path)
+            return try object.change(of: members, at: path).map(JSONValue.object)
         case .array(let item):
+            if case .object(let members) = value, members.isEmpty { return .array([]) }
             guard case .array(let items) = value else { throw .wrongType(path, expected: "an array", got: value) }
+            var changed: [JSONValue]?
             for (i, element) in items.enumerated() {
-                try item.validate(element, at: "\(path)[\(i + 1)]")
+                if let new = try item.change(of: element, at: JSONPath.item(path, i + 1)) {
+                    if changed == nil { changed = items }
+                    changed![i] = new
+                }
             }
+            return changed.map(JSONValue.array)
         case .union(let discriminator, let cases):
             guard case .object(let members) = value else { throw .wrongType(path, expected: "a table of fields", got: value) }
             let names = cases.map(\.value)
@@ -41,22 +64,25 @@ extension Schema {
                     code: .invalidValue, field: typePath,
                     message: "'\(name)' is not one of \(names.joined(separator: ", "))\(Suggestion.phrase(for: name, among: names))")
             }
-            try chosen.schema.validate(value, at: path)
+            return try chosen.schema.change(of: value, at: path)
         case .choice(let describe, let choose):
             guard let chosen = choose(value) else { throw .wrongType(path, expected: describe, got: value) }
-            try chosen.validate(value, at: path)
+            return try chosen.change(of: value, at: path)
         }
     }
 }
 
 extension ObjectSchema {
-    func validate(_ members: [String: JSONValue], at path: String) throws(ValidationError) {
+    /// Checks `members`; the members they stand for when that differs
+    /// (``Schema/conformed(_:at:)``), else nil.
+    fileprivate func change(of members: [String: JSONValue], at path: String) throws(ValidationError) -> [String: JSONValue]? {
         let names = self.members.map(\.name)
         for key in members.keys.sorted() where member(named: key) == nil {
             throw ValidationError(
                 code: .unknownField, field: JSONPath.member(path, key),
                 message: "unknown field '\(key)'\(Suggestion.phrase(for: key, among: names)); the fields are \(names.joined(separator: ", "))")
         }
+        var changed: [String: JSONValue]?
         for member in self.members {
             let memberPath = JSONPath.member(path, member.name)
             guard let value = members[member.name], value != .null else {
@@ -65,9 +91,13 @@ extension ObjectSchema {
                 }
                 continue
             }
-            try member.schema.validate(value, at: memberPath)
+            if let new = try member.schema.change(of: value, at: memberPath) {
+                if changed == nil { changed = members }
+                changed![member.name] = new
+            }
         }
-        try check?(members, path)
+        try check?(changed ?? members, path)
+        return changed
     }
 }
 

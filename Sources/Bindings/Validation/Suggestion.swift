@@ -1,7 +1,8 @@
 /// "Did you mean ...?" for a misspelt name: the closest of the allowed names,
-/// when it is close enough to be a likely typo.
-enum Suggestion {
-    static func closest(to word: String, among candidates: [String]) -> String? {
+/// when it is close enough to be a likely typo. (Public: procsh's own
+/// messages, a config file's unknown setting, use it too.)
+public enum Suggestion {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
         if let sameLetters = candidates.first(where: { $0.lowercased() == lowered }) { return sameLetters }
         let limit = max(1, min(3, word.count / 3))
@@ -14,7 +15,7 @@ enum Suggestion {
     }
 
     /// " (did you mean 'x'?)", or nothing.
-    static func phrase(for word: String, among candidates: [String]) -> String {
+    public static func phrase(for word: String, among candidates: [String]) -> String {
         closest(to: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
