@@ -55,6 +55,14 @@ static luash_memory *memory_of(lua_State *L) {
 static luash_host_call host_call = NULL;
 static luash_host_release host_release = NULL;
 
+/* Host functions running now on the Lua thread, counted from the innermost
+** luash_docall: the program's own code runs at depth 0. */
+static int host_depth = 0;
+
+/* What a host function's error means for a pending Ctrl-C or a passed
+** deadline (defined with them below). */
+static void host_raises(lua_State *L);
+
 void luash_host_setup(luash_host_call call, luash_host_release release) {
   host_call = call;
   host_release = release;
@@ -80,7 +88,10 @@ static int trampoline(lua_State *L) {
   luash_memory *mem = memory_of(L);
   int saved = mem ? mem->host : 0;
   if (mem) mem->host = 1;
+  host_depth++;
   int n = host_call(L, *slot);
+  host_depth--;
+  if (n < 0) host_raises(L);  /* still as host: it may allocate */
   if (mem) mem->host = saved;
   if (n < 0) return lua_error(L);  /* the error value is on top */
   return n;
@@ -221,15 +232,23 @@ static volatile sig_atomic_t deadline_passed = 0;
 static int deadline_armed = 0;
 static lua_State *deadline_state = NULL;
 static char deadline_message[200];
+/* Set when the deadline stopped a host function's wait (an API call): the
+** error that function raises is then the run's error (DEADLINE_ERROR_KEY). */
+static int deadline_stopped_call = 0;
+#define DEADLINE_ERROR_KEY "LuaKit.deadline.error"
 
 /* Checks the deadline every DEADLINE_COUNT instructions; once it has passed,
-** raises on every instruction, so no pcall can swallow it. Coroutines
-** inherit the hook from the thread that creates them. */
+** raises on every instruction, so no pcall can swallow it: the error of the
+** call the deadline stopped (which names its request), or the deadline's
+** message. Coroutines inherit the hook from the thread that creates them. */
 #define DEADLINE_COUNT 1000
 static void deadline_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   if (!deadline_passed) return;
   lua_sethook(L, deadline_hook, LUA_MASKCOUNT, 1);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, DEADLINE_ERROR_KEY) != LUA_TNIL)
+    lua_error(L);
+  lua_settop(L, -2);
   luaL_error(L, "%s", deadline_message);
 }
 
@@ -250,12 +269,36 @@ static void restore_hook(lua_State *L) {
     lua_sethook(L, NULL, 0, 0);
 }
 
-/* The hook the signal sets: stop the running code with an error. */
+/* The hook the signal sets: stop the running code with an error. In the
+** program's own code (host depth 0) the interrupt is then delivered, as in
+** lua.c. Inside a host function (in a protected operation it makes, or Lua
+** code it calls) it stays pending and the hook stays set: host code that
+** swallows the error cannot lose the Ctrl-C, which is delivered when the
+** host function raises (host_raises) or its caller's code runs again. */
 static void interrupt_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
-  restore_hook(L);  /* reset hook */
-  interrupt_pending = 0;
+  if (host_depth == 0) {
+    restore_hook(L);  /* reset hook */
+    interrupt_pending = 0;
+  }
   luaL_error(L, "interrupted!");
+}
+
+/* A host function is about to raise the error on top of L's stack. At depth 0
+** that error reaches the program's code, so a pending Ctrl-C (which a wait
+** turned into this error, or which the host code met) is delivered by it: a
+** pcall around the call gets this error, and no "interrupted!" follows. An
+** error of a call the deadline stopped is kept to be the run's error. */
+static void host_raises(lua_State *L) {
+  if (host_depth == 0 && interrupt_pending) {
+    interrupt_pending = 0;
+    if (interrupted_state != NULL) restore_hook(interrupted_state);
+  }
+  if (deadline_passed && deadline_stopped_call) {
+    deadline_stopped_call = 0;
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, DEADLINE_ERROR_KEY);
+  }
 }
 
 /* Sets a signal's action with sigaction, masking nothing. */
@@ -286,6 +329,8 @@ void luash_sigint_arm(lua_State *L) {
 
 void luash_sigint_disarm(void) {
   set_signal(SIGINT, SIG_DFL);
+  if (interrupt_pending && interrupted_state != NULL)
+    restore_hook(interrupted_state);  /* a Ctrl-C that came too late stays out of the next call */
   interrupt_pending = 0;
 }
 
@@ -312,13 +357,20 @@ int luash_deadline_passed(void) {
   return deadline_passed;
 }
 
+void luash_deadline_stopped_call(void) {
+  deadline_stopped_call = 1;
+}
+
 int luash_docall(lua_State *L, int nargs, int nresults) {
   int base = lua_gettop(L) - nargs;  /* function index */
   lua_pushcfunction(L, luash_msghandler);
   lua_rotate(L, base, 1);  /* put it under function and args */
+  int depth = host_depth;  /* the code called here is the program's own */
+  host_depth = 0;
   luash_sigint_arm(L);
   int status = luash_pcall(L, nargs, nresults, base);
   luash_sigint_disarm();
+  host_depth = depth;
   lua_rotate(L, base, -1);  /* remove the message handler */
   lua_settop(L, -2);
   return status;

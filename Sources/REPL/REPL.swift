@@ -10,6 +10,11 @@ public struct REPL<Reader: LineReader> {
     /// Prints the results of an input (the values on the stack); nil: with
     /// the global `print`, as lua.c.
     public var printer: ((LuaStack) -> Void)?
+    /// Reports an error status and pops its message; as lua.c by default
+    /// (the message and traceback, no program name in front).
+    public var reportError: (LuaStack, Int32) -> Void = { stack, status in
+        Console.report(stack, status: status, progname: nil)
+    }
 
     public init(stack: LuaStack, reader: Reader) {
         self.stack = stack
@@ -50,7 +55,7 @@ public struct REPL<Reader: LineReader> {
             if status == LUA_OK {
                 printResults()
             } else {
-                Console.report(stack, status: status, progname: nil)
+                reportError(stack, status)
             }
         }
     }

@@ -45,6 +45,12 @@ struct SandboxCommand: ParsableCommand {
             if let faults {
                 do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
             }
+            // Read here, so a bad file is reported with serve's usage (run reads it again).
+            if let seed { _ = try Self.loadSeed(seed) }
+        }
+
+        static func loadSeed(_ path: String) throws -> Seed {
+            do { return try Seed.load(path: path) } catch { throw ValidationError("--seed \(error)") }
         }
 
         func run() throws {
@@ -55,36 +61,27 @@ struct SandboxCommand: ParsableCommand {
             options.faultSeed = faultSeed
             if let faults { options.faults = try FaultPlan(parsing: faults) }
             if let seed {
-                do { options.seed = try Seed.load(path: seed) } catch { throw ValidationError("--seed \(error)") }
+                options.seed = try Self.loadSeed(seed)
             }
             if !quiet {
                 options.logger = Logger(label: "procsh.sandbox") { _ in LineLogHandler() }
             }
             let server = SandboxServer(options: options)
-            let seedName = seed ?? "the demo data"
+            let data = seed.map { Banner.Contents.file($0, options.seed) } ?? .demo
             let plan = options.faults
             do {
-                try serveUntilStopped(server, seedName: seedName, plan: plan)
+                try serveUntilStopped(server, data: data, plan: plan)
             } catch let error as IOError where error.errnoCode == EADDRINUSE {
                 FileHandle.standardError.write(Data("procsh sandbox: cannot listen on \(host):\(port): the address is in use (another sandbox? --port 0 picks a free port)\n".utf8))
                 throw ExitCode(69)
             }
         }
 
-        func serveUntilStopped(_ server: SandboxServer, seedName: String, plan: FaultPlan) throws {
+        func serveUntilStopped(_ server: SandboxServer, data: Banner.Contents, plan: FaultPlan) throws {
+            let faults = plan.isEmpty ? "" : "; faults: \(plan)"
             try blocking {
                 try await server.serve { url in
-                    let base = url.absoluteString
-                    print(
-                        """
-                        procsh sandbox listening on \(base)
-                          data: \(seedName)\(plan.isEmpty ? "" : "; faults: \(plan)")
-                          demo credentials: sandbox-client / sandbox-secret (file:read file:write)
-                                            sandbox-reader / sandbox-secret (file:read)
-                          demo process run: demo-run (a complete one: demo-run-complete)
-                          token: curl -s -u sandbox-client:sandbox-secret -d grant_type=client_credentials \(base)/oauth2/token
-                          admin: POST /_sandbox/reset, GET /_sandbox/state, GET /_sandbox/requests, GET /_sandbox/stats
-                        """)
+                    print(Banner.text(base: url.absoluteString, data: data, faults: faults))
                     fflush(luash_stdout())
                 }
             }

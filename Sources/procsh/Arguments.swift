@@ -36,6 +36,13 @@ struct Arguments {
         RunOptions.valued.contains(word)
     }
 
+    /// Whether the word after an option that needs a value is another option
+    /// (so the value is missing), rather than the value: `-5` is a value (a
+    /// negative number, which the option's own rule then refuses with its range).
+    static func isOption(_ word: String) -> Bool {
+        word.utf8.first == UInt8(ascii: "-") && Double(word) == nil
+    }
+
     /// procsh's long options that take no value and only set a flag.
     static let longOptions: [String: Flags] = [
         "--help": .help,
@@ -66,7 +73,7 @@ struct Arguments {
                     }
                     if RunOptions.valued.contains(name) && value == nil {
                         i += 1
-                        guard i < argv.count, argv[i].utf8.first != UInt8(ascii: "-") else {
+                        guard i < argv.count, !isOption(argv[i]) else {
                             return .badValue(option: name, message: "needs a value")
                         }
                         value = argv[i]

@@ -37,9 +37,35 @@ enum Connection {
             throw Settings.Failure(message: "\(error)", status: ExitStatus.unavailable)
         }
         configuration.requestTimeout = settings.requestTimeout.value
-        let session = APISession(configuration: configuration, dryRun: options.dryRun, logger: logger)
-        session.showsProgress = isatty(2) != 0 && !options.quiet
+        let json = settings.logFormat.value == .json
+        let printRequest: (String) -> Void =
+            json ? { text in StandardError.write(dryRunLine(text)) } : { text in StandardError.write(text) }
+        let session = APISession(configuration: configuration, dryRun: options.dryRun, logger: logger, printRequest: printRequest)
+        // Progress lines are for a person at a terminal, never in a log of JSON lines.
+        session.showsProgress = isatty(2) != 0 && !options.quiet && !json
         return Bindings.Settings(session: session, sandbox: sandbox)
+    }
+
+    /// A request `--dry-run` prints (`dry run: METHOD URL`, then the header
+    /// lines and the body, each indented by two spaces) as one JSON line:
+    /// the first line as `message`, then `method`, `url`, `headers` and `body`.
+    static func dryRunLine(_ text: String) -> String {
+        var lines = text.split(separator: "\n").map(String.init)
+        guard !lines.isEmpty else { return StandardErrorLogHandler.jsonLine(level: .info, message: text) }
+        let first = lines.removeFirst()
+        var metadata: Logger.Metadata = [:]
+        let words = first.split(separator: " ", maxSplits: 3).map(String.init)  // "dry", "run:", METHOD, URL
+        if words.count == 4 {
+            metadata["method"] = .string(words[2])
+            metadata["url"] = .string(words[3])
+        }
+        var rest = lines.map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : $0 }
+        if let last = rest.last, last.hasPrefix("{") || last.hasPrefix("[") {  // the JSON body (headers never start so)
+            metadata["body"] = .string(last)
+            rest.removeLast()
+        }
+        metadata["headers"] = .array(rest.map { .string($0) })
+        return StandardErrorLogHandler.jsonLine(level: .info, message: first, metadata: metadata)
     }
 }
 

@@ -24,12 +24,16 @@ final class Interpreter {
     var failureStatus = EXIT_FAILURE
     /// Texts the prompt's history must never keep (the client secret).
     var secrets: [String] = []
+    /// How procsh's own messages and uncaught errors are written (text, or
+    /// one JSON object per line under `--log-format json`).
+    var diagnostics: Diagnostics
 
     init(argv: [UnsafeMutablePointer<CChar>]) {
         self.argv = argv
         self.words = argv.map { String(cString: $0) }
         self.progname = words.first.flatMap { $0.isEmpty ? nil : $0 } ?? "procsh"
         self.state = LuaState(openLibraries: false)
+        self.diagnostics = Diagnostics(progname: progname)
     }
 
     /// Runs the command line; returns the exit status.
@@ -45,7 +49,7 @@ final class Interpreter {
         stack.pushNil()
         let status = stack.callStatus(arguments: 2, results: 1)
         let succeeded = status == LUA_OK && stack.bool(at: -1)
-        Console.report(stack, status: status, progname: progname)
+        diagnostics.report(stack, status: status)
         return succeeded ? EXIT_SUCCESS : failureStatus
     }
 
@@ -54,27 +58,43 @@ final class Interpreter {
         let flags: Arguments.Flags
         let script: Int
         var connection = RunOptions()
-        switch Arguments.collect(words, connection: &connection) {
+        let outcome = Arguments.collect(words, connection: &connection)
+        diagnostics.json = Diagnostics.prefersJSON(connection) { getenv($0).map { String(cString: $0) } }
+        switch outcome {
         case .badOption(let index):
-            Usage.printBadOption(words[index], progname: progname)
+            if diagnostics.json {
+                diagnostics.error(Usage.badOption(words[index]), metadata: ["hint": "'\(progname) --help' lists the options"])
+            } else {
+                Usage.printBadOption(words[index], progname: progname)
+            }
             return false
         case .badValue(let option, let message):
-            Console.writeError("\(progname): \(option): \(message)\n")
+            diagnostics.error("\(option): \(message)")
             failureStatus = ExitStatus.usage
             return false
         case .run(let f, let s):
             (flags, script) = (f, s)
         }
-        if !applyRunLimits(connection) {
-            return false
-        }
         if flags.contains(.help) {
             Console.write(Usage.help(progname: progname))
             return true
         }
-        if flags.contains(.version) || flags.contains(.procshVersion) {
+        if flags.contains(.procshVersion) {
             printVersion()
-            if flags.contains(.procshVersion) { return true }
+            return true
+        }
+        // Every run reads the configuration here, before the lock and any
+        // code: its profile says how procsh reports (the log's format and
+        // level), and a mistake in it stops the run now, whatever the script.
+        guard let settings = resolveSettings(connection) else {
+            return false
+        }
+        diagnostics.json = settings.logFormat.value == .json
+        if !applyRunLimits(connection) {
+            return false
+        }
+        if flags.contains(.version) {
+            printVersion()
         }
         if flags.contains(.ignoreEnvironment) {  // libraries then ignore LUA_PATH and LUA_CPATH
             stack.push(true)
@@ -82,7 +102,7 @@ final class Interpreter {
         }
         state.openLibraries()
         createArgTable(script: script)
-        if !installBindings(connection) {
+        if !installBindings(settings, options: connection) {
             return false
         }
         _ = luash_gc(stack.L, LUA_GCRESTART)
@@ -109,19 +129,32 @@ final class Interpreter {
         return true
     }
 
-    /// The API modules, connected as the options say (`--sandbox` starts the
-    /// sandbox here). False, with the reason printed, if that fails.
-    func installBindings(_ options: RunOptions) -> Bool {
+    /// The run's settings: the options, the environment and the profile
+    /// (the config file is read here). Nil, with the reason printed, if they
+    /// are wrong.
+    func resolveSettings(_ options: RunOptions) -> Settings? {
         do {
             let settings = try Settings.resolve(options) { getenv($0).map { String(cString: $0) } }
             secrets = [settings.clientSecret?.value].compactMap { $0 }
+            return settings
+        } catch {
+            diagnostics.error(error.message)
+            failureStatus = error.status
+            return nil
+        }
+    }
+
+    /// The API modules, connected as the settings say (`--sandbox` starts the
+    /// sandbox here). False, with the reason printed, if that fails.
+    func installBindings(_ settings: Settings, options: RunOptions) -> Bool {
+        do {
             try Bindings.install(into: state, settings: Connection.bindings(settings, options: options))
             return true
         } catch let failure as Settings.Failure {
-            Console.writeError("\(progname): \(failure.message)\n")
+            diagnostics.error(failure.message)
             failureStatus = failure.status
         } catch {
-            Console.writeError("\(progname): cannot set up the API modules: \(error)\n")
+            diagnostics.error("cannot set up the API modules: \(error)")
         }
         return false
     }
@@ -133,12 +166,12 @@ final class Interpreter {
             do {
                 try RunLock.acquire(path, wait: options.lockWait ?? 0)
             } catch {
-                Console.writeError("\(progname): \(error.message)\n")
+                diagnostics.error(error.message)
                 failureStatus = error.status
                 return false
             }
         } else if options.lockWait != nil {
-            Console.writeError("\(progname): --lock-wait: needs --lock FILE\n")
+            diagnostics.error("--lock-wait: needs --lock FILE")
             failureStatus = ExitStatus.usage
             return false
         }
@@ -154,14 +187,15 @@ final class Interpreter {
     /// Reports a chunk's outcome; a failure sets the exit status.
     @discardableResult
     func report(_ status: Int32) -> Int32 {
+        let error = status == LUA_ERRRUN ? Bindings.uncaughtError(in: state) : nil
         if luash_deadline_passed() != 0 && status != LUA_OK {
             failureStatus = ExitStatus.temporaryFailure
         } else if status == LUA_ERRRUN {
-            failureStatus = Bindings.exitStatus(forUncaughtErrorIn: state)
+            failureStatus = error.map(ExitStatus.of) ?? EXIT_FAILURE
         } else if status != LUA_OK {
             failureStatus = EXIT_FAILURE
         }
-        return Console.report(stack, status: status, progname: progname)
+        return diagnostics.report(stack, status: status, error: error, exitStatus: status == LUA_OK ? nil : failureStatus)
     }
 
     /// `-v`: procsh's line, then Lua's as lua.c prints it.
@@ -295,26 +329,33 @@ final class Interpreter {
     /// completion) and results printed with procsh.inspect; otherwise plain
     /// lines and `print`, exactly as lua.c.
     func runREPL() {
+        let report = { [diagnostics] (stack: LuaStack, status: Int32) in
+            diagnostics.report(stack, status: status, showingName: false)
+            return
+        }
         guard isatty(0) != 0 else {
             var repl = REPL(stack: stack, reader: PlainLineReader())
+            repl.reportError = report
             repl.run()
             return
         }
         var why = ""
         let history = History.defaultPath { getenv($0).map { String(cString: $0) } }
         guard let reader = EditLineReader(historyFile: history, secrets: secrets, completer: Completer(stack: stack), why: &why) else {
-            Console.writeError("\(progname): no line editing (\(why)); reading plain lines\n")
+            diagnostics.warning("no line editing (\(why)); reading plain lines")
             var repl = REPL(stack: stack, reader: PlainLineReader())
+            repl.reportError = report
             repl.run()
             return
         }
         var repl = REPL(stack: stack, reader: reader)
-        repl.printer = { [progname] stack in Self.inspectResults(stack, progname: progname) }
+        repl.reportError = report
+        repl.printer = { [diagnostics] stack in Self.inspectResults(stack, diagnostics: diagnostics) }
         repl.run()
     }
 
     /// Prints the values on the stack with procsh.inspect, one per line.
-    static func inspectResults(_ stack: LuaStack, progname: String) {
+    static func inspectResults(_ stack: LuaStack, diagnostics: Diagnostics) {
         let n = stack.top
         for i in 1...n {
             guard stack.getGlobal("procsh") == .table, (try? stack.getField(-1, "inspect")) == .function else {
@@ -330,7 +371,7 @@ final class Interpreter {
                 try stack.call(arguments: 1, results: 1)
                 Console.write((stack.lossyString(at: -1) ?? "") + "\n")
             } catch {
-                Console.message(progname, "error calling 'procsh.inspect' (\(error.message))")
+                diagnostics.error("error calling 'procsh.inspect' (\(error.message))")
             }
             stack.pop()
         }

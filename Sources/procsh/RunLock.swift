@@ -29,7 +29,7 @@ enum RunLock {
                 let holder = readHolder(fd).map { " (pid \($0))" } ?? ""
                 let how = wait > 0 ? "still held after waiting \(Seconds.text(wait))" : "held by another run"
                 throw Failure(
-                    message: "--lock \(path): \(how)\(holder); not running. (--lock-wait SECONDS waits for it)",
+                    message: "--lock \(path): \(how)\(holder); not running.\(wait > 0 ? "" : " (--lock-wait SECONDS waits for it)")",
                     status: ExitStatus.temporaryFailure)
             }
             usleep(50_000)

@@ -18,10 +18,7 @@ enum Usage {
 
     /// lua.c's usage message for a bad option, then a pointer to procsh's own help.
     static func printBadOption(_ option: String, progname: String) {
-        let bytes = Array(option.utf8)
-        let needsArgument = bytes.count > 1 && (bytes[1] == UInt8(ascii: "e") || bytes[1] == UInt8(ascii: "l"))
-        Console.writeError("\(progname): ")
-        Console.writeError(needsArgument ? "'\(option)' needs argument\n" : "unrecognized option '\(option)'\n")
+        Console.writeError("\(progname): \(badOption(option))\n")
         Console.writeError(
             """
             usage: \(progname) [options] [script [args]]
@@ -29,6 +26,13 @@ enum Usage {
             \(luaOptions)Run '\(progname) --help' for procsh's own options.
 
             """)
+    }
+
+    /// lua.c's line for a bad option: `unrecognized option '-x'`, or `'-e' needs argument`.
+    static func badOption(_ option: String) -> String {
+        let bytes = Array(option.utf8)
+        let needsArgument = bytes.count > 1 && (bytes[1] == UInt8(ascii: "e") || bytes[1] == UInt8(ascii: "l"))
+        return needsArgument ? "'\(option)' needs argument" : "unrecognized option '\(option)'"
     }
 
     /// `--help`: everything the command line takes.
@@ -70,7 +74,7 @@ enum Usage {
           sandbox serve [--port N] [--seed FILE] [--faults SPEC] ...
                      a local stand-in for the Processes API ('\(progname) sandbox serve --help')
           config list|set|get|remove|show|path
-                     profiles of settings and credentials ('\(progname) config' for usage)
+                     profiles of settings and credentials ('\(progname) config --help')
           completion bash|zsh|fish
                      a shell completion script for procsh
 
@@ -89,10 +93,11 @@ enum Usage {
         is a terminal (line editing, history, TAB completion; help() lists the
         API), else standard input runs as a script.
 
-        Exit status: 0 done; 1 a Lua error (or not enough memory); for an uncaught
-        API error, by its kind: 64 usage, 65 validation (and API 4xx), 69 transport
-        or server failure, 75 temporary (timeout, 429, 503; --timeout passed; the
-        --lock held), 77 authentication or permission (a config file others can read).
+        Exit status: 0 done; 1 a Lua error (or not enough memory); 64 a wrong option
+        or a mistake in the config file; for an uncaught API error, by its kind:
+        64 usage, 65 validation (and API 4xx), 69 transport or server failure,
+        75 temporary (timeout, 429, 503; --timeout passed; the --lock held),
+        77 authentication or permission (a config file others can read).
         The Lua API: docs/lua-api.md.
 
         """

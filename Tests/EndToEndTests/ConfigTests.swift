@@ -72,7 +72,9 @@ struct ConfigTests {
     }
 
     @Test("mistakes name what is wrong", arguments: [
-        (["config", "set", "prod", "regoin", "eu"], Int32(64), "unknown setting 'regoin'"),
+        (["config", "set", "prod", "regoin", "eu"], Int32(64), "unknown setting 'regoin' (did you mean 'region'?)"),
+        (["config", "remove", "nope"], 1, "no profile 'nope'"),
+        (["config", "get", "prod", "scope"], 1, "profile 'prod' has no scope"),
         (["config", "set", "prod", "region", "mars"], 64, "region: 'mars' is not a region"),
         (["config", "get", "nope", "region"], 1, "no profile 'nope'"),
         (["config", "frobnicate"], 64, "'frobnicate' is not a config command"),
@@ -86,12 +88,62 @@ struct ConfigTests {
         #expect(r.stderr.contains(message), "\(r)")
     }
 
+    /// Writes `text` as the config file, mode 0600.
+    func write(_ text: String, in home: Home) throws {
+        try FileManager.default.createDirectory(atPath: home.dir.path + "/xdg/procsh", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: home.file, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+    }
+
+    @Test("a mistake in a private config file stops every run at once with 64, its file:line and a suggestion", arguments: [
+        ("foo = \"x\"\n", "config.toml:1: unknown setting 'foo'; the settings are base-url, region,"),
+        ("region = \"eu\"\n", "config.toml:1: setting 'region' comes before any [profile.NAME] section"),
+        ("[profile.prod]\nregoin = \"eu\"\n", "config.toml:2: unknown setting 'regoin' (did you mean 'region'?)"),
+        ("[prod]\nregion = \"eu\"\n", "config.toml:1: expected a section [profile.NAME] (letters, digits, - and _), got [prod] (did you mean [profile.prod]?)"),
+        ("[profile.default]\n\nregion = \"mars\"\n", "config.toml:3: region (profile default): 'mars' is not a region (us, eu, apac)"),
+    ])
+    func mistakeInTheFile(text: String, message: String) async throws {
+        let home = try Self.home()
+        try write(text, in: home)
+        // Even a run that uses no API: the file is read when every run starts.
+        let r = try await home.procsh(["-e", "print(1)"])
+        #expect(r.termination == .exit(64), "\(r)")
+        #expect(r.stdout.isEmpty, "nothing ran: \(r)")
+        #expect(r.stderr.contains("procsh: \(home.file.dropLast("config.toml".count))\(message)"), "\(r)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r)")
+        let show = try await home.procsh(["config", "show"])
+        #expect(show.termination == .exit(64), "\(show)")
+    }
+
+    @Test("the file is read at the start of every run: a profile's log-format json applies to a plain Lua error")
+    func profileFormatsEveryRun() async throws {
+        let home = try Self.home()
+        try write("[profile.default]\nlog-format = \"json\"\n", in: home)
+        let r = try await home.procsh(["-e", "error('plain')"])
+        #expect(r.termination == .exit(1), "\(r)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stderr.utf8)) as? [String: Any]
+        #expect(object?["message"] as? String == "(command line):1: plain", "\(r)")
+        #expect(object?["level"] as? String == "error", "\(r)")
+    }
+
+    @Test("config --help prints config's usage and exits 0")
+    func configHelp() async throws {
+        let home = try Self.home()
+        for word in ["--help", "-h", "help"] {
+            let r = try await home.procsh(["config", word])
+            #expect(r.termination == .exit(0), "\(r)")
+            #expect(r.stdout.hasPrefix("usage: procsh config list\n"), "\(r)")
+            #expect(r.stdout.contains("exit status: 0 done; 1 no such profile or setting"), "\(r)")
+            #expect(r.stderr.isEmpty, "\(r)")
+        }
+    }
+
     @Test("a hand-edited file with a mistake is reported by line")
     func badFile() async throws {
         let home = try Self.home()
         try FileManager.default.createDirectory(atPath: home.dir.path + "/xdg/procsh", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: home.file, contents: Data("[profile.a]\nregion = eu\n".utf8), attributes: [.posixPermissions: 0o600])
         let r = try await home.procsh(["config", "list"])
+        #expect(r.termination == .exit(64), "a mistake in the file, not a permission: \(r)")
         #expect(r.stderr.contains("config.toml:2: the value of region must be a string in double quotes"), "\(r)")
     }
 }

@@ -200,6 +200,37 @@ struct SandboxServeTests {
         let result = try await runNormalised(try Programs.procsh(), ["sandbox", "serve"] + options)
         #expect(result.termination == .exit(64), "\(result)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.contains("Usage: procsh sandbox serve ["), "serve's usage, not sandbox's: \(result.stderr)")
+    }
+
+    @Test("--seed: the banner says what the seed holds (its clients, without secrets, and its runs), not the demo's")
+    func theBannerOfASeed() async throws {
+        try #require(!Programs.procshIsReference)
+        let seed = """
+            {"principals": [], "documents": [], "processes": [],
+             "clients": [{"id": "ci-bot", "secret": "bot-secret-123", "scopes": ["file:read", "file:write"]},
+                         {"id": "auditor", "secret": "aud-secret-456", "scopes": ["file:read"]}],
+             "processRuns": [{"id": "run-a", "name": "A", "status": "running", "children": []},
+                             {"id": "run-b", "name": "B", "status": "complete", "children": []}]}
+            """
+        let dir = try makeTempDirectory(files: ["seed.json": seed])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try RunningProcess(
+            executable: try Programs.procsh(), arguments: ["sandbox", "serve", "--port", "0", "--seed", "seed.json"],
+            environment: baseEnvironment(home: dir.path), directory: dir)
+        let started = await server.waitForStdout(containing: "  admin: ", timeout: 20)
+        server.send(SIGTERM)
+        let result = await server.wait(timeout: 10)
+        #expect(started, "\(result)")
+        let banner = result.stdout
+        #expect(banner.contains("\n  data: seed.json\n"), "\(banner)")
+        #expect(banner.contains("\n  clients: ci-bot (file:read file:write), auditor (file:read); their secrets are in seed.json\n"), "\(banner)")
+        #expect(banner.contains("\n  process runs: run-a (running), run-b (complete)\n"), "\(banner)")
+        #expect(banner.contains("  token: curl -s -u ci-bot:SECRET -d grant_type=client_credentials http://127.0.0.1:"), "\(banner)")
+        for demo in ["demo-run", "sandbox-client", "sandbox-secret", "demo credentials"] {
+            #expect(!banner.contains(demo), "the demo's \(demo) is not in this sandbox: \(banner)")
+        }
+        #expect(!banner.contains("bot-secret-123") && !banner.contains("aud-secret-456"), "\(banner)")
     }
 
     @Test func aFileNamedSandboxIsAScriptAsInLua() async throws {

@@ -168,6 +168,53 @@ struct SignalTests {
         #expect(sh.stderr == ref.stderr, Comment(rawValue: describeDifference("stderr", expected: ref.stderr, actual: sh.stderr)))
     }
 
+    /// Lua that writes "ready" the moment the script calls `processruns.get`
+    /// (a call hook, so nothing of the script's own runs between the marker
+    /// and the call), after a first read that fetched the token and a fault
+    /// that keeps the next answer away for 10 minutes.
+    static let readyInSlowCall = """
+        processruns.get('demo-run') sandbox.faults('latency=600s')
+        debug.sethook(function()
+          if debug.getinfo(2, 'f').func == processruns.get then debug.sethook() io.write('ready\\n') io.flush() end
+        end, 'c')
+        """
+
+    @Test(
+        "SIGINT during an API call inside pcall: pcall returns the call's error, the script goes on",
+        .enabled(if: !Programs.procshIsReference, "procsh's API modules"))
+    func interruptAPICallInsidePcall() async throws {
+        let code = Self.readyInSlowCall + """
+            local ok, e = pcall(processruns.get, 'demo-run')
+            print(ok, procsh.iserror(e) and e.kind, procsh.iserror(e) and e.code, tostring(e))
+            print('continues')
+            """
+        let r = try await Self.interrupted(try Programs.procsh(), ["--sandbox", "-e", code]) { child in
+            child.send(SIGINT)
+        }
+        #expect(!r.timedOut, "\(r)")
+        #expect(r.termination == .exit(0), "\(r)")
+        // The request is named when the Ctrl-C found it sent (not when it came first).
+        #expect(r.stdout.hasPrefix("ready\nfalse\tusage\tinterrupted\tusage (interrupted): interrupted while waiting for the API"), "\(r)")
+        #expect(r.stdout.hasSuffix("\ncontinues\n"), "\(r)")
+        #expect(!r.stderr.contains("interrupted!"), "no 'interrupted!' follows the call's error: \(r)")
+    }
+
+    @Test(
+        "SIGINT during an API call outside pcall ends the run with the call's error, at once",
+        .enabled(if: !Programs.procshIsReference, "procsh's API modules"))
+    func interruptAPICall() async throws {
+        // A SIGINT lost on the way would leave the read waiting (or retrying, then 75 "still
+        // failing after 4 attempts" after two minutes): the harness kills it after 10 s.
+        let r = try await Self.interrupted(
+            try Programs.procsh(), ["--sandbox", "-e", Self.readyInSlowCall + "processruns.get('demo-run')"]
+        ) { child in
+            child.send(SIGINT)
+        }
+        #expect(!r.timedOut, "\(r)")
+        #expect(r.termination == .exit(64), "\(r)")
+        #expect(r.stderr.hasPrefix("<prog>: usage (interrupted): interrupted while waiting for the API"), "\(r)")
+    }
+
     @Test("a second SIGINT during a long C call kills the process")
     func secondInterruptKills() async throws {
         // string.find with heavy backtracking runs for a long time inside C, where the hook

@@ -23,6 +23,16 @@ struct UnattendedRunTests {
     /// "holder: has the lock" to `log` when it starts and "holder: lets go" as its last act
     /// (the lock goes only when the process ends, after that line). Returns once it holds
     /// the lock. It is killed after 60 s, or as soon as the test drops it.
+    /// A fresh directory with `job.lock` held by a first run (``holder(_:release:log:dir:)``),
+    /// which lets go when the file `release` appears and writes to `log`.
+    static func heldLock() async throws -> (dir: URL, lock: String, release: String, log: String, first: RunningProcess) {
+        let dir = try makeTempDirectory()
+        let lock = dir.appendingPathComponent("job.lock").path
+        let release = dir.appendingPathComponent("release").path
+        let log = dir.appendingPathComponent("log").path
+        return (dir, lock, release, log, try await holder(lock, release: release, log: log, dir: dir))
+    }
+
     static func holder(_ lock: String, release: String, log: String, dir: URL) async throws -> RunningProcess {
         let holder = try RunningProcess(
             executable: try Programs.procsh(),
@@ -46,11 +56,7 @@ struct UnattendedRunTests {
 
     @Test("--lock: a second run exits 75 at once while the first holds it")
     func lock() async throws {
-        let dir = try makeTempDirectory()
-        let lock = dir.appendingPathComponent("job.lock").path
-        let release = dir.appendingPathComponent("release").path
-        let log = dir.appendingPathComponent("log").path
-        let first = try await Self.holder(lock, release: release, log: log, dir: dir)
+        let (dir, lock, release, log, first) = try await Self.heldLock()
         let second = try await Self.procsh(["--lock", lock, "-e", Self.append("second: ran", to: log) + "print('second')"])
         #expect(second.termination == .exit(75), "\(second)")
         #expect(second.stdout.isEmpty, "\(second)")
@@ -96,11 +102,7 @@ struct UnattendedRunTests {
 
     @Test("--lock-wait gives up after its time with 75")
     func lockWaitGivesUp() async throws {
-        let dir = try makeTempDirectory()
-        let lock = dir.appendingPathComponent("job.lock").path
-        let release = dir.appendingPathComponent("release").path
-        let log = dir.appendingPathComponent("log").path
-        let first = try await Self.holder(lock, release: release, log: log, dir: dir)
+        let (dir, lock, release, log, first) = try await Self.heldLock()
         let second = try await Self.procsh(["--lock", lock, "--lock-wait", "0.3", "-e", Self.append("second: ran", to: log) + "print('second')"])
         #expect(second.termination == .exit(75), "\(second)")
         #expect(second.stdout.isEmpty, "\(second)")
@@ -131,6 +133,23 @@ struct UnattendedRunTests {
         #expect(r.stderr.contains("the run's time limit (--timeout) passed while waiting for the API"), "\(r)")
     }
 
+    @Test("--timeout during an API call inside pcall: the run ends with the call's error, which names the request")
+    func timeoutDuringAPICallInsidePcall() async throws {
+        // The answer would take 10 minutes: the time limit passes during the call.
+        let code = "sandbox.faults('latency=600s') print(pcall(processruns.get, 'demo-run')) print('after')"
+        for format in ["text", "json"] {
+            let r = try await Self.procsh(["--sandbox", "--timeout", "3", "--log-format", format, "-e", code], timeout: 60)
+            #expect(r.termination == .exit(75), "\(r)")
+            #expect(r.stdout.isEmpty, "the pcall cannot swallow it: \(r)")
+            #expect(r.stderr.contains("the run's time limit (--timeout) passed while waiting for the API [GET /processRuns/demo-run]"), "\(r)")
+            if format == "json" {
+                let line = try Self.jsonObjects(r.stderr).last
+                #expect(line?["request"] as? String == "GET /processRuns/demo-run", "\(r)")
+                #expect(line?["code"] as? String == "runTimeout", "\(r)")
+            }
+        }
+    }
+
     @Test("--memory-limit: 'not enough memory' inside the script, which can catch it and go on")
     func memoryLimit() async throws {
         let bomb = "local t = {} for i = 1, 1e8 do t[i] = ('x'):rep(64) .. i end"
@@ -159,6 +178,71 @@ struct UnattendedRunTests {
         #expect(r.stderr.contains(#""path":"\/processRuns\/demo-run""#) || r.stderr.contains(#""path":"/processRuns/demo-run""#), "\(r)")
     }
 
+    /// Every line of `text` as a JSON object; throws if one is not.
+    static func jsonObjects(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                object["time"] is String, object["level"] is String, object["message"] is String
+            else {
+                throw HarnessError("not a JSON log line: \(line)")
+            }
+            return object
+        }
+    }
+
+    @Test("--log-format json: every line procsh writes to stderr is one JSON object, errors and tracebacks too", arguments: [
+        (["-e", "error('boom')"], Int32(1), "(command line):1: boom"),
+        (["--sandbox", "-e", "processruns.get('nope')"], 65, "api 404 (404): Could not find process run id nope"),
+        (["-e", "x = = 1"], 1, "unexpected symbol near '='"),
+        (["--bogus"], 1, "unrecognized option '--bogus'"),
+        (["--timeout", "soon", "-e", "1"], 64, "--timeout: 'soon' is not a number of seconds"),
+        (["--timeout", "0.2", "-e", "while true do end"], 75, "timeout: the run took longer than --timeout 0.2 s"),
+        (["--sandbox", "--dry-run", "-e", "jobruns.create('demo-run', { jobruns.sendTask{ assignee = 'user123', title = 'T' } })"], 0,
+         "dry run: POST http://127.0.0.1:"),
+    ])
+    func jsonEverywhere(arguments: [String], status: Int32, message: String) async throws {
+        let r = try await Self.procsh(["--log-format", "json"] + arguments)
+        #expect(r.termination == .exit(status), "\(r)")
+        let objects = try Self.jsonObjects(r.stderr)
+        let line = try #require(objects.first { ($0["message"] as? String)?.contains(message) == true }, "\(r)")
+        if status == 0 {
+            #expect(line["level"] as? String == "info", "\(r)")
+            return
+        }
+        #expect(objects.count == 1, "one line for one error: \(r)")
+        #expect(line["level"] as? String == "error", "\(r)")
+        if arguments.contains("error('boom')") {
+            #expect(line["traceback"] as? [String] == ["[C]: in function 'error'", "(command line):1: in main chunk", "[C]: in ?"], "\(r)")
+            #expect(line["exitStatus"] as? String == "1", "\(r)")
+        }
+        if arguments.contains("processruns.get('nope')") {
+            #expect(line["kind"] as? String == "api" && line["status"] as? String == "404", "\(r)")
+            #expect(line["request"] as? String == "GET /processRuns/nope", "\(r)")
+            #expect(line["exitStatus"] as? String == "65", "\(r)")
+        }
+    }
+
+    @Test("--log-format json: a lock held by another run is said in one JSON object")
+    func jsonLockHeld() async throws {
+        let (dir, lock, release, log, first) = try await Self.heldLock()
+        let second = try await Self.procsh(["--log-format", "json", "--lock", lock, "-e", "print('second')"])
+        #expect(second.termination == .exit(75), "\(second)")
+        let objects = try Self.jsonObjects(second.stderr)
+        #expect(objects.count == 1, "\(second)")
+        #expect((objects.first?["message"] as? String)?.contains("--lock \(lock): held by another run (pid \(first.pid))") == true, "\(second)")
+        FileManager.default.createFile(atPath: release, contents: nil)
+        #expect(await first.wait(timeout: 30).termination == .exit(0))
+    }
+
+    @Test("the text form of procsh's own messages is lua.c's: the name, the message, the traceback")
+    func textMessages() async throws {
+        let r = try await Self.procsh(["--sandbox", "-e", "processruns.get('nope')"])
+        #expect(r.termination == .exit(65), "\(r)")
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasSuffix("procsh: api 404 (404): Could not find process run id nope (target: processRunId) [GET /processRuns/nope]") == true, "\(r)")
+        #expect(Array(lines.dropFirst()) == ["stack traceback:", "\t[C]: in field 'get'", "\t(command line):1: in main chunk", "\t[C]: in ?"], "\(r)")
+    }
+
     @Test("--quiet leaves only errors on stderr")
     func quiet() async throws {
         let r = try await Self.procsh(["--quiet", "-e", "log.info('i') log.warn('w') log.error('e') print('out')"])
@@ -181,6 +265,10 @@ struct UnattendedRunTests {
     @Test("bad values of the run options are usage errors (64)", arguments: [
         (["--timeout", "soon"], "--timeout: 'soon' is not a number of seconds greater than 0"),
         (["--memory-limit", "0"], "--memory-limit: '0' is not a number of megabytes"),
+        (["--memory-limit", "-5"], "--memory-limit: '-5' is not a number of megabytes from 1 to 1000000"),
+        (["--memory-limit=-5"], "--memory-limit: '-5' is not a number of megabytes from 1 to 1000000"),
+        (["--timeout", "-1"], "--timeout: '-1' is not a number of seconds greater than 0"),
+        (["--timeout", "-e"], "--timeout: needs a value"),
         (["--lock-wait", "5"], "--lock-wait: needs --lock FILE"),
         (["--log-format", "xml"], "--log-format: 'xml' is not a log format (text, json)"),
         (["--quiet=yes"], "--quiet: takes no value"),

@@ -157,12 +157,40 @@ def test_ctrl_c_cancels_a_slow_api_call():
     child.send('print("call" .. "ing") processruns.get("demo-run")\r')
     child.expect("\r\ncalling\r\n")
     child.sendintr()
-    child.expect("interrupted!")  # within expect's timeout, not the 10 minutes
+    # Within expect's timeout, not the 10 minutes: the call's error ("usage (interrupted):
+    # interrupted while waiting for the API"), or "interrupted!" if the Ctrl-C came first.
+    child.expect("interrupted")
     child.expect("> ")
     child.send('sandbox.faults("")\r')
     child.expect("> ")
     child.send('=#processruns.get("demo-run").children\r')
     child.expect("\r\n5\r\n")
+    assert finish(child) == 0
+
+
+def test_ctrl_c_in_pcall_gives_the_calls_error():
+    """README and docs/lua-api.md: the error a pcall around an interrupted call gets is the
+    call's own (usage, code "interrupted"); no "interrupted!" escapes the pcall."""
+    child, _ = start("--sandbox")
+    child.send('=#processruns.get("demo-run").children\r')  # the token now, so the slow call is the read alone
+    child.expect("\r\n5\r\n")
+    child.expect("> ")
+    child.send('sandbox.faults("latency=10s")\r')
+    child.expect("> ")
+    # A call hook writes the marker the moment processruns.get is called: the Ctrl-C then
+    # certainly comes while the call waits, not before it.
+    child.send('debug.sethook(function() if debug.getinfo(2, "f").func == processruns.get then '
+               'debug.sethook() print("wait" .. "ing") end end, "c") '
+               'ok, e = pcall(processruns.get, "demo-run")\r')
+    child.expect("\r\nwaiting\r\n")
+    child.sendintr()
+    child.expect("> ")
+    assert "interrupted!" not in child.before, child.before
+    child.send('=ok, e.kind, e.code\r')
+    child.expect('\r\nfalse\r\n"usage"\r\n"interrupted"\r\n')
+    child.expect("> ")
+    child.send('sandbox.faults("")\r')
+    child.expect("> ")
     assert finish(child) == 0
 
 

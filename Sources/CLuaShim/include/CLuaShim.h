@@ -152,8 +152,10 @@ void luash_sigint_arm(lua_State *L);
 /* Restores SIGINT's default action. */
 void luash_sigint_disarm(void);
 
-/* Whether a SIGINT arrived while armed and its hook has not run yet (a host
-** function blocked in a wait polls this to give up early). */
+/* Whether a SIGINT arrived while armed and has not been delivered yet (a host
+** function blocked in a wait polls this to give up early). Inside a host
+** function it stays pending until the function returns: the error it raises
+** then is the interruption a pcall around it sees. */
 int luash_interrupt_pending(void);
 
 /* The run's deadline (--timeout): after 'seconds', every Lua instruction of
@@ -163,5 +165,10 @@ void luash_deadline_arm(lua_State *L, double seconds, const char *message);
 
 /* Whether the deadline has passed. */
 int luash_deadline_passed(void);
+
+/* Says that the deadline stopped the running host function's wait: the error
+** it raises (naming the request it stopped) becomes the error every later
+** instruction raises, instead of the deadline's message. */
+void luash_deadline_stopped_call(void);
 
 #endif

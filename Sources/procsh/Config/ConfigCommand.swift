@@ -13,6 +13,10 @@ import REPL
 ///     procsh config remove PROFILE [KEY]
 ///     procsh config show [--profile NAME]       (the effective settings, secrets masked)
 ///     procsh config path
+///
+/// Exit status: 0 done, 1 the profile or setting asked for is not there (or
+/// the file cannot be written), 64 a wrong command line or a mistake in the
+/// file, 77 a file others may read.
 enum ConfigCommand {
     static let usage = """
         usage: procsh config list
@@ -21,6 +25,10 @@ enum ConfigCommand {
                procsh config remove PROFILE [KEY]
                procsh config show [--profile NAME]
                procsh config path
+
+        exit status: 0 done; 1 no such profile or setting (or the file cannot be
+        written); 64 a wrong command or value, or a mistake in the file; 77 the
+        file may be read by others (docs/cron.md)
 
         """
 
@@ -48,6 +56,8 @@ enum ConfigCommand {
         guard let command = words.first else { throw Failure(message: "which command?", showUsage: true) }
         let args = Array(words.dropFirst())
         switch (command, args.count) {
+        case ("--help", 0), ("-h", 0), ("help", 0):
+            Console.write(usage)
         case ("path", 0):
             Console.write(path + "\n")
         case ("list", 0):
@@ -105,7 +115,7 @@ enum ConfigCommand {
         do {
             return try ConfigFile.load(path)
         } catch {
-            throw Failure(message: error.description, status: ExitStatus.noPermission)
+            throw Failure(message: error.description, status: error.status)
         }
     }
 
@@ -120,7 +130,8 @@ enum ConfigCommand {
     static func key(_ name: String) throws(Failure) -> String {
         guard ConfigFile.keys.contains(where: { $0.key == name }) else {
             let list = ConfigFile.keys.map { "  \($0.key)\t\($0.about)" }.joined(separator: "\n")
-            throw Failure(message: "unknown setting '\(name)'; the settings are:\n\(list)")
+            let suggestion = Suggestion.phrase(for: name, among: ConfigFile.keys.map(\.key))
+            throw Failure(message: "unknown setting '\(name)'\(suggestion); the settings are:\n\(list)")
         }
         return name
     }

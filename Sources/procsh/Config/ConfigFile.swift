@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Bindings
 import Foundation
 
 /// procsh's configuration file: named profiles of settings, in a small subset
@@ -27,6 +28,8 @@ struct ConfigFile: Equatable {
     struct Setting: Equatable {
         var key: String
         var value: String
+        /// Where it stands in the file (1...), for messages; 0 when not read from one.
+        var line = 0
     }
 
     /// The keys a profile may set, with what each is.
@@ -52,8 +55,12 @@ struct ConfigFile: Equatable {
         return (environment("HOME") ?? "") + "/.config/procsh/config.toml"
     }
 
+    /// A file that cannot be used: what is wrong and where, and the exit
+    /// status (docs/cron.md): 64 for a mistake in it, 77 for a file others
+    /// may read or procsh may not.
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        var status: Int32 = ExitStatus.usage
     }
 
     /// Reads the file at `path` (none: no profiles). Refuses a file others may read.
@@ -61,19 +68,29 @@ struct ConfigFile: Equatable {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT { return ConfigFile() }
-            throw Failure(description: "\(path): \(String(cString: strerror(errno)))")
+            throw Failure(description: "\(path): \(String(cString: strerror(errno)))", status: refusal(errno))
         }
         if info.st_mode & 0o077 != 0 {
             throw Failure(
-                description: "\(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))) and holds client secrets; make it private with: chmod 600 \(path)")
+                description: "\(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))) and holds client secrets; make it private with: chmod 600 \(path)",
+                status: ExitStatus.noPermission)
         }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))", status: refusal(errno)) }
+        close(fd)
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw Failure(description: "\(path): cannot be read as UTF-8 text")
         }
         return try parse(text, name: path)
     }
 
-    /// Reads the text of a config file; errors say `file:line: what`.
+    /// 77 when the system refused procsh the file, 64 for anything else.
+    private static func refusal(_ error: Int32) -> Int32 {
+        error == EACCES || error == EPERM ? ExitStatus.noPermission : ExitStatus.usage
+    }
+
+    /// Reads the text of a config file; errors say `file:line: what`, and
+    /// what to write instead when a name is misspelt.
     static func parse(_ text: String, name: String) throws(Failure) -> ConfigFile {
         var file = ConfigFile()
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -84,24 +101,39 @@ struct ConfigFile: Equatable {
                 guard line.hasSuffix("]"), line.hasPrefix("[profile."), case let profile = String(line.dropFirst(9).dropLast()),
                     isName(profile)
                 else {
-                    throw Failure(description: "\(place): expected a section [profile.NAME] (letters, digits, - and _), got \(line)")
+                    throw Failure(
+                        description: "\(place): expected a section [profile.NAME] (letters, digits, - and _), got \(line)\(sectionSuggestion(line))")
                 }
                 guard file.profile(profile) == nil else { throw Failure(description: "\(place): profile '\(profile)' appears twice") }
                 file.profiles.append(Profile(name: profile, settings: []))
                 continue
             }
-            guard !file.profiles.isEmpty else { throw Failure(description: "\(place): a setting before any [profile.NAME] section") }
             guard let equals = line.firstIndex(of: "=") else { throw Failure(description: "\(place): expected key = \"value\"") }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            guard keys.contains(where: { $0.key == key }) else {
-                throw Failure(description: "\(place): unknown setting '\(key)'; the settings are \(keys.map(\.key).joined(separator: ", "))")
+            let names = keys.map(\.key)
+            guard names.contains(key) else {
+                let suggestion = Suggestion.phrase(for: key, among: names)
+                throw Failure(description: "\(place): unknown setting '\(key)'\(suggestion); the settings are \(names.joined(separator: ", "))")
+            }
+            guard !file.profiles.isEmpty else {
+                throw Failure(
+                    description: "\(place): setting '\(key)' comes before any [profile.NAME] section; put it under one, e.g. [profile.default]")
             }
             guard let value = unquote(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)) else {
                 throw Failure(description: "\(place): the value of \(key) must be a string in double quotes")
             }
-            file.profiles[file.profiles.count - 1].settings.append(Setting(key: key, value: value))
+            file.profiles[file.profiles.count - 1].settings.append(Setting(key: key, value: value, line: number + 1))
         }
         return file
+    }
+
+    /// " (did you mean [profile.x]?)" for a section header that names a
+    /// profile another way (`[prod]`, `[profiles.prod]`, `[profile prod]`).
+    static func sectionSuggestion(_ line: String) -> String {
+        let inside = line.dropFirst().prefix { $0 != "]" }
+        let name = inside.split(whereSeparator: { $0 == "." || $0 == " " }).last.map(String.init) ?? ""
+        guard isName(name), name != "profile" else { return "" }
+        return " (did you mean [profile.\(name)]?)"
     }
 
     /// The file's text.

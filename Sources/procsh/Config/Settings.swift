@@ -49,7 +49,7 @@ struct Settings {
             do {
                 file = try ConfigFile.load(configPath)
             } catch {
-                throw Failure(message: error.description, status: ExitStatus.noPermission)
+                throw Failure(message: error.description, status: error.status)
             }
             if let name = profileName {
                 guard let found = file.profile(name.value) else {
@@ -66,13 +66,18 @@ struct Settings {
         let fromProfile = profileName.map { "profile \($0.value)" } ?? ""
 
         /// The first of the environment variable and the profile's setting, parsed.
+        /// A wrong value names where it is: the variable, or the file's line.
         func pick<T>(_ variable: String?, _ key: String, _ parse: (String) throws(Parse.Invalid) -> T) throws(Failure) -> Sourced<T>? {
-            let candidates: [(String?, String)] = [(variable.flatMap(env), variable ?? ""), (profile?.value(key), "\(fromProfile): \(key)")]
-            for case let (raw?, source) in candidates {
+            let setting = profile?.settings.first { $0.key == key }
+            let candidates: [(String?, String, String)] = [
+                (variable.flatMap(env), variable ?? "", variable ?? ""),
+                (setting?.value, "\(fromProfile): \(key)", "\(configPath):\(setting?.line ?? 0): \(key) (\(fromProfile))"),
+            ]
+            for case let (raw?, source, place) in candidates {
                 do {
                     return Sourced(value: try parse(raw), source: source)
                 } catch {
-                    throw Failure(message: "\(source): \(error.message)", status: ExitStatus.usage)
+                    throw Failure(message: "\(place): \(error.message)", status: ExitStatus.usage)
                 }
             }
             return nil
