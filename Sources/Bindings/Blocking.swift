@@ -42,8 +42,10 @@ public enum Blocking {
         }
         while done.wait(timeout: .now() + pollInterval) == .timedOut {
             if let interruption = pendingInterruption() {
+                // The error first: it names the request in flight, which cancelling ends.
+                let error = stop(interruption, stopped)
                 task.cancel()
-                throw stop(interruption, stopped)
+                throw error
             }
         }
         return try outcome.value.withLock { $0! }.get()
