@@ -190,6 +190,39 @@ public final class ProcessesClient: Sendable {
         }
     }
 
+    /// Moves a process to the trash (`DELETE /processes/{id}`): it leaves the list and reads.
+    public func trashProcess(id: String) async throws(ProcessesAPIError) {
+        try await call("DELETE", "/processes/\(id)") {
+            _ = try await api.trashProcess(
+                path: .init(processId: id), headers: .init(xVersion: .v2026_04_01_processes_preview)
+            ).noContent
+        }
+    }
+
+    /// What stands in the way of running a process (`POST /processes/{id}/validation`):
+    /// `errors` is empty when it is valid. Changes nothing; as a POST, it is retried
+    /// only when provably not processed (RetryMiddleware decides by method).
+    public func validateProcess(id: String) async throws(ProcessesAPIError) -> Components.Schemas.ProcessValidation {
+        try await call("POST", "/processes/\(id)/validation") {
+            try await api.validateProcess(
+                path: .init(processId: id), headers: .init(xVersion: .v2026_04_01_processes_preview)
+            ).ok.body.json
+        }
+    }
+
+    /// Renames jobs and groups of a process (`POST /processes/{id}/batchUpdates`), at most
+    /// 3,000 per request, applied together; answers the process as it is now.
+    public func batchUpdateProcess(
+        id: String, updates: [Components.Schemas.BatchUpdateItem]
+    ) async throws(ProcessesAPIError) -> Components.Schemas.Process {
+        try await call("POST", "/processes/\(id)/batchUpdates") {
+            try await api.batchUpdateProcess(
+                path: .init(processId: id), headers: .init(xVersion: .v2026_04_01_processes_preview),
+                body: .json(.init(data: updates))
+            ).ok.body.json
+        }
+    }
+
     /// One page of processes. `next` is the token of a previous page's `@nextLink`.
     public func listProcessesPage(
         filter: String? = nil, orderBy: String? = nil, pageSize: Int? = nil, next: String? = nil

@@ -41,6 +41,20 @@ struct SandboxAPI: APIProtocol {
         .created(.init(body: .json(try store.runProcess(id: input.path.processId))))
     }
 
+    func trashProcess(_ input: Operations.TrashProcess.Input) async throws -> Operations.TrashProcess.Output {
+        try store.trashProcess(id: input.path.processId)
+        return .noContent(.init())
+    }
+
+    func validateProcess(_ input: Operations.ValidateProcess.Input) async throws -> Operations.ValidateProcess.Output {
+        .ok(.init(body: .json(try store.validateProcess(id: input.path.processId))))
+    }
+
+    func batchUpdateProcess(_ input: Operations.BatchUpdateProcess.Input) async throws -> Operations.BatchUpdateProcess.Output {
+        guard case .json(let batch) = input.body else { throw SandboxError.invalid("invalidBody", "the body must be JSON", target: "body") }
+        return .ok(.init(body: .json(try store.batchUpdateProcess(id: input.path.processId, updates: batch.data))))
+    }
+
     /// Client credentials: HTTP Basic (preferred) or `client_id`/`client_secret` in the form.
     func requestToken(_ input: Operations.RequestToken.Input) async throws -> Operations.RequestToken.Output {
         guard case .urlEncodedForm(let form) = input.body else {

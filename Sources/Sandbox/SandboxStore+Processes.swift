@@ -221,3 +221,146 @@ extension Seed.Node {
         }
     }
 }
+
+extension SandboxStore {
+    /// Moves a process to the trash: it leaves the list and reads. Its runs stay.
+    func trashProcess(id: String) throws(SandboxError) {
+        try withState { (state: inout State) throws(SandboxError) in
+            guard let index = state.processes.firstIndex(where: { $0.id == id }) else {
+                throw .notFound("Could not find process id \(id)", target: "processId")
+            }
+            state.processes.remove(at: index)
+        }
+    }
+
+    /// What stands in the way of running a process: an empty process or group,
+    /// a job without an assignee, a principal, document or section the
+    /// sandbox does not know. Changes nothing.
+    func validateProcess(id: String) throws(SandboxError) -> Components.Schemas.ProcessValidation {
+        try read { (state: State) throws(SandboxError) -> Components.Schemas.ProcessValidation in
+            guard let process = state.processes.first(where: { $0.id == id }) else {
+                throw .notFound("Could not find process id \(id)", target: "processId")
+            }
+            var errors: [Components.Schemas.ProcessValidationError] = []
+            if process.children.isEmpty {
+                errors.append(.init(code: "emptyProcess", message: "The process has no jobs."))
+            }
+            func walk(_ nodes: [Seed.Node]) {
+                for node in nodes {
+                    if node.isGroup {
+                        if (node.children ?? []).isEmpty {
+                            errors.append(.init(code: "emptyGroup", message: "The group has no jobs.", target: node.id))
+                        }
+                        walk(node.children ?? [])
+                    } else {
+                        errors += Self.problems(of: node, state: state)
+                    }
+                }
+            }
+            walk(process.children)
+            return .init(errors: errors)
+        }
+    }
+
+    /// The problems of one job: its arguments as JSON, checked against the seed's people and documents.
+    static func problems(of job: Seed.Node, state: State) -> [Components.Schemas.ProcessValidationError] {
+        guard let action = job.action, ["sendTask", "contentRequest"].contains(action) else { return [] }
+        let arguments = job.arguments.flatMap { try? JSONEncoder.sandbox.encode($0) }
+            .flatMap { try? JSONValue(parsing: String(decoding: $0, as: UTF8.self)) }
+        let args = arguments?["\(action)Args"]
+        func problem(_ code: String, _ message: String, _ argument: String) -> Components.Schemas.ProcessValidationError {
+            .init(
+                code: code, message: message, target: job.id,
+                meta: try? .init(unvalidatedValue: ["argumentName": argument, "jobId": job.id]))
+        }
+        var found: [Components.Schemas.ProcessValidationError] = []
+        for argument in ["assignee", "approver"] {
+            guard let principal = args?[argument] else {
+                if argument == "assignee" { found.append(problem("missingAssignee", "The job has no assignee.", argument)) }
+                continue
+            }
+            let id = principal["id"]?.stringValue ?? ""
+            let type = principal["type"]?.stringValue ?? "user"
+            if state.principals[id]?.type != type {
+                found.append(type == "group"
+                    ? problem("invalidGroup", "The provided group is invalid.", argument)
+                    : problem("invalidUser", "The provided user is invalid.", argument))
+            }
+        }
+        if let document = args?["document"]?.stringValue {
+            if let known = state.documents[document] {
+                if action == "contentRequest", let section = args?["section"]?.stringValue, !known.sections.contains(section) {
+                    found.append(problem("invalidSection", "The provided section is not in document \(document).", "section"))
+                }
+            } else {
+                found.append(problem("invalidDocument", "The provided document is invalid.", "document"))
+            }
+        }
+        return found
+    }
+}
+
+extension SandboxStore {
+    /// The most updates one batchUpdateProcess request may carry.
+    static let maximumBatchUpdates = 3000
+
+    /// Renames jobs and groups of a process, all or none: every update is
+    /// checked (a known job or group of this process, a name that is not
+    /// blank) before any is applied. A job's name changes, not its task's title.
+    func batchUpdateProcess(id: String, updates: [Components.Schemas.BatchUpdateItem]) throws(SandboxError) -> Components.Schemas.Process {
+        guard updates.count <= Self.maximumBatchUpdates else {
+            throw .invalid(
+                "invalidRequest", "body.data has \(updates.count) updates; at most \(Self.maximumBatchUpdates) fit in one request",
+                target: "body.data")
+        }
+        try withState { (state: inout State) throws(SandboxError) in
+            guard let index = state.processes.firstIndex(where: { $0.id == id }) else {
+                throw .notFound("Could not find process id \(id)", target: "processId")
+            }
+            var kinds: [String: Bool] = [:]  // id -> is a group
+            func collect(_ nodes: [Seed.Node]) {
+                for node in nodes {
+                    kinds[node.id] = node.isGroup
+                    collect(node.children ?? [])
+                }
+            }
+            collect(state.processes[index].children)
+            var names: [String: String] = [:]
+            for (i, item) in updates.enumerated() {
+                let base = JSONPath.item("body.data", i)
+                let group = item._type == .groupName
+                let (member, other) = group ? ("groupNameUpdate", "jobNameUpdate") : ("jobNameUpdate", "groupNameUpdate")
+                guard let update = group ? item.groupNameUpdate : item.jobNameUpdate else {
+                    throw .invalid("invalidRequest", "a \(item._type.rawValue) update needs \(member)", target: JSONPath.member(base, member))
+                }
+                if (group ? item.jobNameUpdate : item.groupNameUpdate) != nil {
+                    throw .invalid(
+                        "invalidRequest", "a \(item._type.rawValue) update carries \(member), not \(other)",
+                        target: JSONPath.member(base, other))
+                }
+                let what = group ? "group" : "job"
+                guard kinds[update.id] == group else {
+                    throw .invalid(
+                        group ? "invalidGroup" : "invalidJob",
+                        kinds[update.id] == nil
+                            ? "The process has no \(what) with id \(update.id)."
+                            : "\(update.id) is a \(group ? "job" : "group"), not a \(what).",
+                        target: "\(JSONPath.member(base, member)).id")
+                }
+                let name = update.newName.trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty else {
+                    throw .invalid("invalidArgument", "newName must not be blank", target: "\(JSONPath.member(base, member)).newName")
+                }
+                names[update.id] = name
+            }
+            func rename(_ nodes: inout [Seed.Node]) {
+                for i in nodes.indices {
+                    if let name = names[nodes[i].id] { nodes[i].name = name }
+                    if nodes[i].children != nil { rename(&nodes[i].children!) }
+                }
+            }
+            if !names.isEmpty { rename(&state.processes[index].children) }
+        }
+        return try process(id: id)
+    }
+}

@@ -85,6 +85,105 @@ struct OperationTests {
     }
 }
 
+extension OperationTests {
+    @Test func trashAProcess() async throws {
+        try await Fixture.with { f in
+            let client = try f.client()
+            let process = try await client.createProcess(.init(name: "Doomed"))
+            try await client.trashProcess(id: process.id)
+            let gone = try await #require(throws: ProcessesAPIError.self) { _ = try await client.getProcess(id: process.id) }
+            #expect(gone.status == 404)
+            #expect(try await client.listProcessesPage().data.map(\.id) == ["demo-process"])
+            let again = try await #require(throws: ProcessesAPIError.self) { try await client.trashProcess(id: process.id) }
+            #expect(again.status == 404)
+            #expect(again.target == "processId")
+            // A reader may not trash; a 204 has no body.
+            let reader = try await f.token(reader: true)
+            #expect(try await f.raw("DELETE", "/processes/demo-process", bearer: reader).status == 403)
+            let answer = try await f.raw("DELETE", "/processes/demo-process", bearer: try await f.token())
+            #expect(answer.status == 204)
+            #expect(answer.text.isEmpty)
+            try await client.shutdown()
+        }
+    }
+
+    @Test func validateAProcess() async throws {
+        try await Fixture.with { f in
+            let client = try f.client()
+            #expect(try await client.validateProcess(id: "demo-process").errors.isEmpty)
+            #expect(try await client.validateProcess(id: try await client.createProcess(.init(name: "Empty")).id).errors.map(\.code) == ["emptyProcess"])
+            let process = try await client.createProcess(.init(
+                name: "Flawed",
+                children: [
+                    .GroupCreate(.init(name: "Nothing", parallel: true)),
+                    .JobRunCreate(Jobs.sendTask("Sign")),
+                    .JobRunCreate(Jobs.contentRequest("Commentary")),
+                ]))
+            let group = try #require(process.children?.first.flatMap { if case .Group(let g) = $0 { g.id } else { nil } })
+            // Things a definition can come to hold after it was made: a person who left, a job without an assignee.
+            try f.store.withState { (state: inout State) throws(SandboxError) in
+                state.principals["user123"] = nil
+                let index = state.processes.firstIndex { $0.id == process.id }!
+                state.processes[index].children.append(Seed.Node(
+                    id: "job-noassignee", name: "Orphan", action: "sendTask",
+                    arguments: .init(value2: try? .init(unvalidatedValue: ["type": "sendTask", "sendTaskArgs": ["title": "Orphan"]]))))
+            }
+            let errors = try await client.validateProcess(id: process.id).errors
+            #expect(errors.map(\.code) == ["emptyGroup", "invalidUser", "invalidUser", "missingAssignee"])
+            #expect(errors.first?.target == group)
+            #expect(errors.last?.target == "job-noassignee")
+            let reader = try await f.token(reader: true)
+            #expect(try await f.raw("POST", "/processes/demo-process/validation", bearer: reader).status == 200)
+            let missing = try await #require(throws: ProcessesAPIError.self) { _ = try await client.validateProcess(id: "nope") }
+            #expect(missing.status == 404)
+            try await client.shutdown()
+        }
+    }
+
+    @Test func renameJobsAndGroups() async throws {
+        try await Fixture.with { f in
+            let client = try f.client()
+            let renamed = try await client.batchUpdateProcess(id: "demo-process", updates: [
+                .init(_type: .groupName, groupNameUpdate: .init(id: "group-review", newName: "Checks")),
+                .init(_type: .jobName, jobNameUpdate: .init(id: "job-9", newName: "File it")),
+            ])
+            let names = (renamed.children ?? []).map { child -> String? in
+                switch child {
+                case .Group(let g): return g.name
+                case .Job(let j): return j.name
+                }
+            }
+            #expect(names == ["Collect Q4 trial balance", "Prepare Q4 financial report", "Checks", "Certification", "File it"])
+            let wrongKind = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.batchUpdateProcess(id: "demo-process", updates: [
+                    .init(_type: .jobName, jobNameUpdate: .init(id: "job-1", newName: "Changed")),
+                    .init(_type: .jobName, jobNameUpdate: .init(id: "group-review", newName: "x")),
+                ])
+            }
+            #expect(wrongKind.status == 400)
+            #expect(wrongKind.code == "invalidJob")
+            #expect(wrongKind.target == "body.data[1].jobNameUpdate.id")
+            #expect(f.store.read { $0.processes[0].children[0].name } == "Collect Q4 trial balance", "all or none")
+            let token = try await f.token()
+            let flat = try await f.raw(
+                "POST", "/processes/demo-process/batchUpdates", body: #"{"data":[{"id":"job-1","newName":"x","type":"jobName"}]}"#, bearer: token)
+            #expect(flat.status == 400, "Workiva's flat example is not the schema's shape")
+            let mismatched = try await f.raw(
+                "POST", "/processes/demo-process/batchUpdates",
+                body: #"{"data":[{"type":"groupName","jobNameUpdate":{"id":"job-1","newName":"x"}}]}"#, bearer: token)
+            #expect(mismatched.status == 400)
+            #expect(mismatched.json?["target"]?.stringValue == "body.data[0].groupNameUpdate")
+            let many = Array(repeating: #"{"type":"jobName","jobNameUpdate":{"id":"job-1","newName":"x"}}"#, count: 3001).joined(separator: ",")
+            let tooMany = try await f.raw("POST", "/processes/demo-process/batchUpdates", body: #"{"data":[\#(many)]}"#, bearer: token)
+            #expect(tooMany.status == 400)
+            let reader = try await f.token(reader: true)
+            #expect(try await f.raw("POST", "/processes/demo-process/batchUpdates", body: #"{"data":[]}"#, bearer: reader).status == 403)
+            #expect(try await f.raw("POST", "/processes/demo-process/batchUpdates", body: #"{"data":[]}"#, bearer: token).status == 200)
+            try await client.shutdown()
+        }
+    }
+}
+
 @Suite("Seed and admin endpoints")
 struct SeedTests {
     @Test func resetRestoresTheSeed() async throws {
@@ -104,14 +203,14 @@ struct SeedTests {
         try await Fixture.with { f in
             let client = try f.client()
             _ = try await client.createJobRuns(processRunID: "demo-run", jobs: [Jobs.contentRequest("kept")], placement: .init(parentGroupID: "group-review"))
-            let state = try await f.raw("GET", "/_sandbox/state")
+            let state = try await f.raw("GET", "/_sandbox/state?secrets=true")
             #expect(state.status == 200)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString).json")
             try Data(state.text.utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
             let loaded = try Seed.load(path: file.path)
             try await Fixture.with({ $0.seed = loaded }) { g in
-                #expect(try await g.raw("GET", "/_sandbox/state").text == state.text, "export, load, export: the same document")
+                #expect(try await g.raw("GET", "/_sandbox/state?secrets=true").text == state.text, "export, load, export: the same document")
                 let other = try g.client()
                 let run = try await other.getProcessRun(id: "demo-run")
                 #expect(run.childIDs(of: "group-review").count == 3)

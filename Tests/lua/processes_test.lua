@@ -185,3 +185,89 @@ test("list orders by the latest run's creation time by default", function()
   for p in processes.list{ orderBy = "run.created.dateTime asc" } do ids[#ids + 1] = p.id end
   check.eq(ids, { never.id, "demo-process", ran.id })
 end)
+
+test("trash: the process leaves the list and reads", function()
+  local process = processes.create{ name = "Doomed" }
+  check.eq(processes.trash(process), nil)
+  check.fails({ kind = "api", status = 404, target = "processId" }, processes.get, process.id)
+  for p in processes.list() do check.truthy(p.id ~= process.id, "a trashed process is not listed") end
+  check.fails({ kind = "api", status = 404 }, processes.trash, process.id)
+  check.fails({ kind = "api", status = 404 }, processes.validate, process.id)
+  check.fails({ kind = "validation", field = "process" }, processes.trash, 5)
+  check.fails({ kind = "validation", field = "process", code = "emptyValue" }, processes.trash, "")
+end)
+
+test("validate: an empty array when valid, each problem otherwise", function()
+  local valid = processes.validate("demo-process")
+  check.eq(#valid, 0)
+  check.eq(json.encode(valid), "[]")
+  check.eq(json.encode(processes.validate(processes.create{ name = "Empty" })), '[{"code":"emptyProcess","message":"The process has no jobs."}]')
+  local process = processes.create{ name = "Groups", children = {
+    { name = "Nothing yet", parallel = true, children = {} },
+    jobruns.sendTask{ assignee = "user123", title = "Sign" },
+  } }
+  local errors = processes.validate(process)
+  check.eq(#errors, 1)
+  check.eq(errors[1].code, "emptyGroup")
+  check.eq(errors[1].target, process.children[1].id)
+  check.fails({ kind = "api", status = 404 }, processes.validate, "nope")
+end)
+
+test("rename: jobs and groups, in either shape", function()
+  local process = processes.create{ name = "Renames", children = {
+    { name = "Review", parallel = false, children = { jobruns.sendTask{ assignee = "user123", title = "Sign" } } },
+  } }
+  local group, job = process.children[1], process.children[1].children[1]
+  local renamed = processes.rename(process, { { group = group.id, name = "Checks" }, { job = job, name = "Sign it" } })
+  check.eq(renamed.children[1].name, "Checks")
+  check.eq(renamed.children[1].children[1].name, "Sign it")
+  renamed = processes.rename(process.id, { { type = "jobName", jobNameUpdate = { id = job.id, newName = "API shape" } } })
+  check.eq(renamed.children[1].children[1].name, "API shape")
+  check.eq(processes.get(process).children[1].children[1].name, "API shape")
+  check.eq(processes.rename(process, {}).id, process.id)
+end)
+
+test("rename: checked before sending, all or none", function()
+  local process = processes.create{ name = "Renames", children = {
+    { name = "Review", parallel = false, children = { jobruns.sendTask{ assignee = "user123", title = "Sign" } } },
+  } }
+  local group, job = process.children[1], process.children[1].children[1]
+  check.fails({ kind = "validation", field = "renames[0].name", code = "emptyValue" }, processes.rename, process, { { job = job.id, name = " " } })
+  check.fails({ kind = "validation", field = "renames[0].name", code = "missingField" }, processes.rename, process, { { job = job.id } })
+  check.fails({ kind = "validation", field = "renames[0]", code = "missingField" }, processes.rename, process, { { name = "x" } })
+  check.fails({ kind = "validation", field = "renames[0]" }, processes.rename, process, { { job = job.id, group = group.id, name = "x" } })
+  check.fails({ kind = "validation", field = "renames[1].nmae", code = "unknownField" }, processes.rename, process,
+    { { job = job.id, name = "ok" }, { job = job.id, nmae = "x" } })
+  check.fails({ kind = "validation", field = "renames" }, processes.rename, process, "x")
+  check.fails({ kind = "validation", field = "renames[0].jobNameUpdate.newNmae", code = "unknownField" }, processes.rename, process,
+    { { type = "jobName", jobNameUpdate = { id = job.id, newNmae = "x" } } })
+  check.fails({ kind = "validation", field = "renames[0].groupNameUpdate", code = "missingField" }, processes.rename, process,
+    { { type = "groupName", jobNameUpdate = { id = job.id, newName = "x" } } })
+  check.fails({ kind = "validation", field = "renames[0].type", message = "did you mean 'jobName'" }, processes.rename, process,
+    { { type = "jobNam", jobNameUpdate = { id = job.id, newName = "x" } } })
+  check.fails({ kind = "api", status = 400, code = "invalidJob", target = "body.data[1].jobNameUpdate.id" }, processes.rename, process,
+    { { group = group.id, name = "Changed" }, { job = group.id, name = "x" } })
+  check.eq(processes.get(process).children[1].name, "Review", "nothing applied when one update is wrong")
+  check.fails({ kind = "api", status = 404 }, processes.rename, "nope", { { job = job.id, name = "x" } })
+end)
+
+test("rename: more than 3,000 go in consecutive requests", function()
+  local children = {}
+  for i = 1, 3001 do children[i] = jobruns.sendTask{ assignee = "user123", title = "T" .. i } end
+  local process = processes.create{ name = "Many", children = children }
+  local renames = {}
+  for i, job in ipairs(process.children) do renames[i] = { job = job.id, name = "N" .. i } end
+  local renamed = processes.rename(process, renames)
+  check.eq(renamed.children[1].name, "N1")
+  check.eq(renamed.children[3001].name, "N3001")
+end)
+
+test("faults: a 503 is retried; a 500 is an unknown outcome, not sent again", function()
+  sandbox.faults("503@validateProcess=1x1,503@batchUpdateProcess=1x1")
+  check.eq(#processes.validate("demo-process"), 0)
+  check.eq(processes.rename("demo-process", { { job = "job-9", name = "Filed" } }).children[5].name, "Filed")
+  sandbox.faults("500@batchUpdateProcess=1x1,500@trashProcess=1x1")
+  check.fails({ kind = "api", status = 500, retryable = false }, processes.rename, "demo-process", { { job = "job-9", name = "Again" } })
+  check.fails({ kind = "api", status = 500, retryable = false }, processes.trash, "demo-process")
+  check.eq(processes.get("demo-process").id, "demo-process")
+end)

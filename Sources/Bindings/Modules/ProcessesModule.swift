@@ -3,10 +3,10 @@ import JSON
 import LuaKit
 import ProcessesAPI
 
-/// `processes`: list, read, create and run processes (definitions).
+/// `processes`: list, read, create, validate, rename, run and trash processes (definitions).
 enum ProcessesModule {
     static func push(onto stack: LuaStack, session: APISession) {
-        let module = ModuleTable(stack, name: "processes", size: 5)
+        let module = ModuleTable(stack, name: "processes", size: 8)
         let known = KnownRuns()
         module.add("list") { args in try list(args, session: session) }
         module.add("get") { args in
@@ -54,6 +54,23 @@ enum ProcessesModule {
             try? args.stack.push(json: run)
             return 1
         }
+        module.add("trash") { args in
+            let id = try args.id(1, name: "process", what: "a process")
+            try session.call { () throws(ProcessesAPIError) in
+                try session.write({ client async throws(ProcessesAPIError) in try await client.trashProcess(id: id) }, pretend: {})
+            }
+            return 0
+        }
+        module.add("validate") { args in
+            let id = try args.id(1, name: "process", what: "a process")
+            // It changes nothing, so a dry run sends it too (as it sends reads).
+            let result = try session.call { () throws(ProcessesAPIError) in
+                try session.read { client async throws(ProcessesAPIError) in try await client.validateProcess(id: id) }
+            }
+            try? args.stack.push(json: ModelCoding.json(result.errors))
+            return 1
+        }
+        module.add("rename") { args in try rename(args, session: session) }
         module.add("lastrun") { args in try lastRun(args, session: session, known: known) }
     }
 
