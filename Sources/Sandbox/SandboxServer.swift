@@ -25,8 +25,42 @@ public final class SandboxServer: Sendable {
         /// and writing. Off, every request goes through the generated server,
         /// the reference the fast paths are tested against.
         public var fastPaths = true
+        /// Serve on an address other than loopback (``SandboxServer/isLoopback(_:)``).
+        /// Off, such a `host` is refused: the admin endpoints reset and export everything.
+        public var allowRemote = false
+        /// When set, the admin endpoints (`/_sandbox/`) answer only requests that
+        /// send `Authorization: Bearer <adminToken>`, others get 401. Required
+        /// off loopback: ``SandboxServer/start()`` and ``serve(handleSignals:onRunning:)`` refuse to serve without it.
+        public var adminToken: String?
 
         public init() {}
+    }
+
+    /// Whether a host is loopback: `localhost`, `::1` or an address of 127.0.0.0/8 (RFC 1122).
+    public static func isLoopback(_ host: String) -> Bool {
+        let lowered = host.lowercased()
+        if lowered == "localhost" || lowered == "::1" || lowered == "[::1]" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// Why these options cannot be served, or nil: off loopback, only with
+    /// `allowRemote` and an admin token.
+    public static func refusal(of options: Options) -> String? {
+        guard !isLoopback(options.host) else { return nil }
+        guard options.allowRemote else {
+            return "\(options.host) is not a loopback address: anyone who can reach it could call the sandbox and its unauthenticated admin endpoints; serve on 127.0.0.1, or pass --allow-remote to mean it"
+        }
+        guard let token = options.adminToken, !token.isEmpty else {
+            return "serving on \(options.host) needs an admin token for the /_sandbox/ endpoints"
+        }
+        return nil
+    }
+
+    /// A new random admin token.
+    public static func newAdminToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "sbxadm_" + (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
     }
 
     public let options: Options
@@ -93,6 +127,7 @@ public final class SandboxServer: Sendable {
     /// Serves until the task is cancelled or the process gets SIGINT/SIGTERM.
     /// `onRunning` gets the base URL once the port is bound.
     public func serve(handleSignals: Bool = true, onRunning: @escaping @Sendable (URL) async -> Void) async throws {
+        if let refusal = Self.refusal(of: options) { throw SandboxStartError(message: refusal) }
         let host = options.host
         let app = try application { port in await onRunning(Self.baseURL(host: host, port: port)) }
         try await app.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])

@@ -203,3 +203,27 @@ extension JobRecord {
             arguments: arguments, triggerType: triggerType, status: detailed ? status : nil, name: detailed ? name : nil)
     }
 }
+
+extension SandboxStore {
+    /// Sets a job run's status (an admin operation: Workiva's API has none)
+    /// and derives its groups' and its run's statuses again. Returns the run's
+    /// id and its new status.
+    @discardableResult
+    public func setJobRunStatus(id: String, status: String) throws(SandboxError) -> (runID: String, runStatus: String) {
+        guard RunStatus.known.contains(status) else {
+            throw .invalid(
+                "invalidStatus",
+                "unknown status \"\(status)\"; a job run's status is one of \(RunStatus.known.joined(separator: ", "))",
+                target: "status", meta: ["status": .string(status)])
+        }
+        return try withState { (state: inout State) throws(SandboxError) -> (runID: String, runStatus: String) in
+            // The first run that has it (a seed file may repeat ids across runs).
+            guard let runID = state.runOrder.first(where: { state.runs[$0]?.jobs[id] != nil }) else {
+                throw .notFound("Could not find job run id \(id)", target: "jobRunId")
+            }
+            state.runs[runID]!.jobs[id]!.status = status
+            state.runs[runID]!.deriveStatuses(from: state.runs[runID]!.parentOf[id]!)
+            return (runID, state.runs[runID]!.status)
+        }
+    }
+}

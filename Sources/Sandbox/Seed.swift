@@ -45,7 +45,23 @@ public struct Seed: Codable, Sendable, Equatable {
             self.secret = secret
             self.scopes = scopes
         }
+
+        enum CodingKeys: String, CodingKey {
+            case id, secret, scopes
+        }
+
+        /// The secret is left out when the encoder's ``Seed/omitSecrets`` is true
+        /// (`GET /_sandbox/state` without `?secrets=true`).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            if encoder.userInfo[Seed.omitSecrets] as? Bool != true { try container.encode(secret, forKey: .secret) }
+            try container.encode(scopes, forKey: .scopes)
+        }
     }
+
+    /// An encoder's `userInfo` key: true leaves the clients' secrets out.
+    public static let omitSecrets = CodingUserInfoKey(rawValue: "procsh.omitSecrets")!
 
     /// A node of a process's or a run's tree: a group (with `children`) or a job (with `action`).
     public struct Node: Codable, Sendable, Equatable {

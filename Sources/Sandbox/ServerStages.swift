@@ -38,7 +38,7 @@ struct ErrorStage: ServerMiddleware {
             inner = server.underlyingError
         }
         if let sandbox = inner as? SandboxError { return sandbox }
-        let isToken = operationID == AuthStage.tokenOperation
+        let isToken = AuthStage.tokenOperations.contains(operationID)
         if let decoding = inner as? DecodingError {
             let (target, message) = describe(decoding)
             if isToken {
@@ -117,7 +117,7 @@ struct VersionStage: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let value = request.headerFields[Self.header]
         guard value == APIVersion.current else {
-            if operationID == AuthStage.tokenOperation {  // the token endpoint answers in OAuth's shape
+            if AuthStage.tokenOperations.contains(operationID) {  // the token endpoint answers in OAuth's shape
                 guard let value else { return try await next(request, body, metadata) }
                 throw SandboxError.oauth(
                     400, "invalid_request", "X-Version \(value) is not served here: send X-Version: \(APIVersion.current) or none")
@@ -166,7 +166,13 @@ struct BodyStage: ServerMiddleware {
         if let path = document.firstNull(at: "body").map(JSONPath.shortened) {
             throw SandboxError.invalid("invalidRequest", "\(path): null is not allowed; leave the member out instead", target: path)
         }
-        return try await ParsedBody.$json.withValue(document) { try await next(request, HTTPBody(bytes), metadata) }
+        do {
+            return try await ParsedBody.$json.withValue(document) { try await next(request, HTTPBody(bytes), metadata) }
+        } catch {
+            // A misspelt member: named as the client names it, rather than the missing one.
+            if let misspelt = Misspelling.error(for: error, document: document, operationID: operationID) { throw misspelt }
+            throw error
+        }
     }
 }
 
@@ -224,9 +230,10 @@ extension JSONValue {
 /// Bearer tokens and scopes for the API; HTTP Basic for the token request.
 /// Then the per-client rate limit.
 struct AuthStage: ServerMiddleware {
-    static let tokenOperation = "requestToken"
+    /// The token request, at its current path and at the 2022-01-01 one (`/iam/v1/oauth2/token`).
+    static let tokenOperations: Set<String> = ["requestToken", "requestTokenLegacy"]
     /// Operations that change state need `file:write`; the rest `file:read`.
-    static let writes: Set<String> = ["createJobRuns", "createProcess", "runProcess"]
+    static let writes: Set<String> = ["createJobRuns", "createProcess", "runProcess", "trashProcess", "batchUpdateProcess"]
 
     let tokens: TokenBook
     let limits: ClientRateLimits
@@ -235,7 +242,7 @@ struct AuthStage: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let authorization = request.headerFields[.authorization] ?? ""
-        if operationID == Self.tokenOperation {
+        if Self.tokenOperations.contains(operationID) {
             var caller = Caller()
             if authorization.lowercased().hasPrefix("basic ") {
                 guard let decoded = Data(base64Encoded: String(authorization.dropFirst(6).trimmingOptionalWhitespace)),
@@ -305,7 +312,7 @@ struct FaultStage: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
     ) async throws -> (HTTPResponse, HTTPBody?) {
         // The token endpoint is left alone: faults test how clients handle API calls.
-        if operationID == AuthStage.tokenOperation { return try await next(request, body, metadata) }
+        if AuthStage.tokenOperations.contains(operationID) { return try await next(request, body, metadata) }
         if injector.plan.latency > 0 { try await Task.sleep(for: .seconds(injector.plan.latency)) }
         guard let fault = injector.draw(for: operationID) else { return try await next(request, body, metadata) }
         switch fault {

@@ -9,7 +9,7 @@ struct UnknownRouteMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The sandbox's paths (`*`: one segment) and their methods, as openapi.yaml and the admin routes define them.
     static var routes: [(path: [Substring], methods: [HTTPRequest.Method])] {
         [
-            (["oauth2", "token"], [.post]), (["processes"], [.get, .post]), (["processes", "*"], [.get]),
+            (["oauth2", "token"], [.post]), (["iam", "v1", "oauth2", "token"], [.post]), (["processes"], [.get, .post]), (["processes", "*"], [.get]),
             (["processes", "*", "run"], [.post]), (["processRuns", "*"], [.get]), (["processRuns", "*", "jobRuns"], [.post]),
             (["_sandbox", "reset"], [.post]), (["_sandbox", "state"], [.get]), (["_sandbox", "requests"], [.get]),
             (["_sandbox", "stats"], [.get]),
@@ -36,7 +36,7 @@ struct UnknownRouteMiddleware<Context: RequestContext>: RouterMiddleware {
             error.headers[.allow] = names
         } else {
             error = .notFound(
-                "no such path: \(path); the API's paths are /processes, /processes/{processId}, /processes/{processId}/run, /processRuns/{processRunId}, /processRuns/{processRunId}/jobRuns, /oauth2/token")
+                "no such path: \(path); the API's paths are /processes, /processes/{processId}, /processes/{processId}/run, /processRuns/{processRunId}, /processRuns/{processRunId}/jobRuns, /oauth2/token (and /iam/v1/oauth2/token)")
         }
         var headers = HTTPFields(error.headers)
         headers[.contentType] = "application/json; charset=utf-8"

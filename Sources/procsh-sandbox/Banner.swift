@@ -13,8 +13,10 @@ enum Banner {
     /// How many process runs the banner names before it counts the rest.
     static let shownRuns = 5
 
-    static func text(base: String, data: Contents, faults: String) -> String {
-        let admin = "  admin: POST /_sandbox/reset, GET /_sandbox/state, GET /_sandbox/requests, GET /_sandbox/stats"
+    /// `guarded`: the admin endpoints need the admin token (never printed here: a banner ends up in logs).
+    static func text(base: String, data: Contents, faults: String, guarded: Bool = false) -> String {
+        var admin = "  admin: POST /_sandbox/reset, GET /_sandbox/state, GET /_sandbox/requests, GET /_sandbox/stats"
+        if guarded { admin += "\n  admin token: required (send Authorization: Bearer <admin token>)" }
         switch data {
         case .demo:
             return """

@@ -39,9 +39,27 @@ struct SandboxCommand: ParsableCommand {
         @Flag(help: "Do not log a line per request.")
         var quiet = false
 
+        @Flag(help: "Allow a --host that is not loopback (anyone who can reach it can call the sandbox).")
+        var allowRemote = false
+
+        @Option(help: ArgumentHelp(
+            "Require this token (Authorization: Bearer) on the /_sandbox/ endpoints; off loopback one is made up and printed unless given here or in PROCSH_SANDBOX_ADMIN_TOKEN.",
+            valueName: "token"))
+        var adminToken: String?
+
+        /// The admin token: the option, else the environment's.
+        var givenAdminToken: String? {
+            adminToken ?? ProcessInfo.processInfo.environment["PROCSH_SANDBOX_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port number (0...65535)") }
             guard rateLimit > 0 else { throw ValidationError("--rate-limit must be at least 1") }
+            if !SandboxServer.isLoopback(host) && !allowRemote {
+                throw ValidationError(
+                    "--host \(host) is not a loopback address: anyone who can reach it could call the sandbox, reset it and read its state; keep it on 127.0.0.1, or add --allow-remote if you mean it")
+            }
+            if adminToken == "" { throw ValidationError("--admin-token must not be empty") }
             if let faults {
                 do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
             }
@@ -59,6 +77,19 @@ struct SandboxCommand: ParsableCommand {
             options.port = port
             options.rateLimit = rateLimit
             options.faultSeed = faultSeed
+            options.allowRemote = allowRemote
+            options.adminToken = givenAdminToken
+            let remote = !SandboxServer.isLoopback(host)
+            var madeUpToken: String?
+            if remote && options.adminToken == nil {
+                madeUpToken = SandboxServer.newAdminToken()
+                options.adminToken = madeUpToken
+            }
+            if remote {
+                // The made-up token is printed once, here, so that its user can use it; a given one never is.
+                let token = madeUpToken.map { "the admin token \($0) (made up now; --admin-token or PROCSH_SANDBOX_ADMIN_TOKEN sets one)" } ?? "the admin token given"
+                FileHandle.standardError.write(Data("procsh sandbox: warning: listening on \(host), not loopback: anyone who can reach it can call the sandbox (it has no TLS); the /_sandbox/ endpoints need \(token)\n".utf8))
+            }
             if let faults { options.faults = try FaultPlan(parsing: faults) }
             if let seed {
                 options.seed = try Self.loadSeed(seed)
@@ -70,18 +101,21 @@ struct SandboxCommand: ParsableCommand {
             let data = seed.map { Banner.Contents.file($0, options.seed) } ?? .demo
             let plan = options.faults
             do {
-                try serveUntilStopped(server, data: data, plan: plan)
+                try serveUntilStopped(server, data: data, plan: plan, guarded: options.adminToken != nil)
             } catch let error as IOError where error.errnoCode == EADDRINUSE {
                 FileHandle.standardError.write(Data("procsh sandbox: cannot listen on \(host):\(port): the address is in use (another sandbox? --port 0 picks a free port)\n".utf8))
+                throw ExitCode(69)
+            } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+                FileHandle.standardError.write(Data("procsh sandbox: cannot listen on \(host): it is not an address of this machine\n".utf8))
                 throw ExitCode(69)
             }
         }
 
-        func serveUntilStopped(_ server: SandboxServer, data: Banner.Contents, plan: FaultPlan) throws {
+        func serveUntilStopped(_ server: SandboxServer, data: Banner.Contents, plan: FaultPlan, guarded: Bool) throws {
             let faults = plan.isEmpty ? "" : "; faults: \(plan)"
             try blocking {
                 try await server.serve { url in
-                    print(Banner.text(base: url.absoluteString, data: data, faults: faults))
+                    print(Banner.text(base: url.absoluteString, data: data, faults: faults, guarded: guarded))
                     fflush(luash_stdout())
                 }
             }

@@ -99,4 +99,12 @@ final class InProcessSandbox: SandboxControl {
             return "\(error)"
         }
     }
+
+    func setStatus(ofJobRun id: String, to status: String) throws(SandboxControlError) -> String {
+        do {
+            return try sandbox.server.store.setJobRunStatus(id: id, status: status).runStatus
+        } catch {
+            throw SandboxControlError(status: error.status, code: error.code, message: error.message, target: error.target)
+        }
+    }
 }

@@ -6,12 +6,12 @@ import Testing
 @Suite("procsh sandbox serve", .enabled(if: !Programs.procshIsReference, "procsh's own subcommand"))
 struct SandboxServeTests {
     /// Starts `procsh sandbox serve --port 0` and returns it with its base URL.
-    static func serve(_ extra: [String] = []) async throws -> (RunningProcess, String) {
+    static func serve(_ extra: [String] = [], environment: [String: String] = [:]) async throws -> (RunningProcess, String) {
         try #require(!Programs.procshIsReference, "procsh's own subcommand")
         let dir = try makeTempDirectory(files: [:])
         let server = try RunningProcess(
             executable: try Programs.procsh(), arguments: ["sandbox", "serve", "--port", "0"] + extra,
-            environment: baseEnvironment(home: dir.path), directory: dir)
+            environment: baseEnvironment(home: dir.path).merging(environment) { $1 }, directory: dir)
         guard await server.waitForStdout(containing: "listening on http://", timeout: 20) else {
             server.send(SIGKILL)
             throw HarnessError("the sandbox did not start: \(server.stderrSoFar)")
@@ -118,7 +118,7 @@ struct SandboxServeTests {
         import requests
 
         base, how = sys.argv[1], sys.argv[2]
-        url = base + '/oauth2/token'
+        url = base + (sys.argv[3] if len(sys.argv) > 3 else '/oauth2/token')
         headers = {
           'Content-Type': 'application/x-www-form-urlencoded'
         }
@@ -141,10 +141,12 @@ struct SandboxServeTests {
         print(json.dumps(out))
         """
 
-    @Test("Workiva's Python authentication sample gets a token (no X-Version) that reads a run", arguments: ["form", "basic"])
-    func thePythonTokenSampleSucceeds(how: String) async throws {
+    @Test(
+        "Workiva's Python authentication sample gets a token (no X-Version) that reads a run, at the current and the 2022-01-01 path",
+        arguments: ["form", "basic"], ["/oauth2/token", "/iam/v1/oauth2/token"])
+    func thePythonTokenSampleSucceeds(how: String, path: String) async throws {
         try await Self.withServer { _, base in
-            let answer = try await Self.tool([try Programs.python(), "-c", Self.tokenSample, base, how])
+            let answer = try await Self.tool([try Programs.python(), "-c", Self.tokenSample, base, how, path])
             let out = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(answer)")
             let sent = (out["sent"] as? [String] ?? []).map { $0.lowercased() }
             #expect(!sent.contains("x-version"), "the sample sends no X-Version: \(sent)")
@@ -181,6 +183,100 @@ struct SandboxServeTests {
         }
     }
 
+    @Test("the 2022-01-01 token path /iam/v1/oauth2/token gives the same errors as /oauth2/token")
+    func theOldTokenPathGivesTheSameErrors() async throws {
+        try await Self.withServer { _, base in
+            let script = """
+                import json, sys
+                import requests
+
+                out = {}
+                for path in ['/oauth2/token', '/iam/v1/oauth2/token']:
+                    url = sys.argv[1] + path
+                    answers = [
+                        requests.post(url, data={'client_id': 'sandbox-client', 'client_secret': 'wrong', 'grant_type': 'client_credentials'}),
+                        requests.post(url, auth=('sandbox-client', 'sandbox-secret'), data={'grant_type': 'password'}),
+                        requests.post(url, data={'grant_type': 'client_credentials'}),
+                        requests.post(url, auth=('sandbox-reader', 'sandbox-secret'), data={'grant_type': 'client_credentials', 'scope': 'file:write'}),
+                    ]
+                    out[path] = [[r.status_code, r.json().get('error')] for r in answers]
+                print(json.dumps(out))
+                """
+            let answer = try await Self.tool([try Programs.python(), "-c", script, base])
+            let out = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: [[Any]]], "\(answer)")
+            func summary(_ path: String) -> [String] { (out[path] ?? []).map { (r: [Any]) -> String in "\(r[0]) \(r[1])" } }
+            let old = summary("/iam/v1/oauth2/token")
+            let expected = ["401 invalid_client", "400 unsupported_grant_type", "401 invalid_client", "400 invalid_scope"]
+            #expect(old == expected, "\(answer)")
+            #expect(old == summary("/oauth2/token"), "\(answer)")
+        }
+    }
+
+    /// `curl -s` of an admin endpoint: the status and the body.
+    static func admin(_ method: String, _ url: String, token: String? = nil) async throws -> (status: Int, body: String) {
+        var arguments = ["curl", "-s", "-w", "\n%{http_code}", "-X", method, url]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        let answer = try await tool(arguments)
+        let lines = answer.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test("--admin-token: the /_sandbox/ endpoints answer 401 without it; the banner does not print a given token")
+    func theAdminEndpointsNeedTheTokenWhenOneIsSet() async throws {
+        let (server, base) = try await Self.serve(["--admin-token", "adm-7f3e9c"])
+        defer { server.send(SIGTERM) }
+        #expect(server.stdoutSoFar.contains("admin token: required"), "\(server.stdoutSoFar)")
+        #expect(!server.stdoutSoFar.contains("adm-7f3e9c"), "\(server.stdoutSoFar)")
+        for (method, path) in [("GET", "state"), ("POST", "reset"), ("GET", "requests"), ("GET", "stats")] {
+            let none = try await Self.admin(method, "\(base)/_sandbox/\(path)")
+            #expect(none.status == 401, "\(method) \(path): \(none)")
+            let error = try JSONSerialization.jsonObject(with: Data(none.body.utf8)) as? [String: Any]
+            #expect(error?["code"] as? String == "Unauthorized", "\(none)")
+            #expect((error?["message"] as? String)?.contains("admin token") == true, "\(none)")
+            #expect(try await Self.admin(method, "\(base)/_sandbox/\(path)", token: "adm-wrong").status == 401)
+            #expect(try await Self.admin(method, "\(base)/_sandbox/\(path)", token: "adm-7f3e9c").status == 200, "\(method) \(path)")
+        }
+        _ = try await Self.token(base)  // the API itself is as before
+    }
+
+    @Test(
+        "--allow-remote: a warning, and an admin token (made up and printed once, or the one given, not printed); tried on 192.0.2.1 (TEST-NET-1), which no machine has, so nothing public is bound",
+        arguments: [[], ["--admin-token", "adm-given-5"]])
+    func allowRemoteWarnsAndNeedsAnAdminToken(extra: [String]) async throws {
+        try #require(!Programs.procshIsReference)
+        let result = try await runNormalised(try Programs.procsh(), ["sandbox", "serve", "--host", "192.0.2.1", "--allow-remote", "--port", "0"] + extra)
+        #expect(result.stderr.contains("warning: listening on 192.0.2.1, not loopback"), "\(result.stderr)")
+        if extra.isEmpty {
+            #expect(result.stderr.contains("need the admin token sbxadm_"), "\(result.stderr)")
+        } else {
+            #expect(result.stderr.contains("need the admin token given") && !result.stderr.contains("adm-given-5"), "\(result.stderr)")
+        }
+        #expect(result.stderr.contains("cannot listen on 192.0.2.1: it is not an address of this machine"), "\(result.stderr)")
+        #expect(result.termination == .exit(69), "\(result)")
+    }
+
+    @Test("PROCSH_SANDBOX_ADMIN_TOKEN sets the admin token as --admin-token does")
+    func theAdminTokenFromTheEnvironment() async throws {
+        let (server, base) = try await Self.serve(environment: ["PROCSH_SANDBOX_ADMIN_TOKEN": "adm-env-42"])
+        defer { server.send(SIGTERM) }
+        #expect(try await Self.admin("GET", "\(base)/_sandbox/stats").status == 401)
+        #expect(try await Self.admin("GET", "\(base)/_sandbox/stats", token: "adm-env-42").status == 200)
+    }
+
+    @Test("GET /_sandbox/state leaves the clients' secrets out unless ?secrets=true (on loopback)")
+    func theStateExportLeavesSecretsOut() async throws {
+        try await Self.withServer { _, base in
+            let plain = try await Self.admin("GET", "\(base)/_sandbox/state")
+            #expect(plain.status == 200)
+            #expect(plain.body.contains("\"sandbox-client\""), "the clients are there: \(plain.body.prefix(300))")
+            #expect(!plain.body.contains("sandbox-secret") && !plain.body.contains("\"secret\""), "\(plain.body)")
+            let full = try await Self.admin("GET", "\(base)/_sandbox/state?secrets=true")
+            #expect(full.status == 200)
+            #expect(full.body.contains("\"secret\" : \"sandbox-secret\""), "\(full.body)")
+            #expect(try await Self.admin("GET", "\(base)/_sandbox/state?secrets=yes").status == 400)
+        }
+    }
+
     @Test func logsALinePerRequestAndStopsOnSigint() async throws {
         let (server, base) = try await Self.serve()
         _ = try await Self.token(base)
@@ -194,6 +290,9 @@ struct SandboxServeTests {
         (["--faults", "teapot=1"], "unknown fault 'teapot'"),
         (["--port", "99999"], "is not a port number"),
         (["--seed", "/nonexistent/seed.json"], "cannot read the file"),
+        (["--host", "0.0.0.0"], "--host 0.0.0.0 is not a loopback address"),
+        (["--host", "192.0.2.1", "--port", "0"], "add --allow-remote if you mean it"),
+        (["--admin-token", ""], "--admin-token must not be empty"),
     ])
     func badOptionsSayWhatIsWrong(options: [String], message: String) async throws {
         try #require(!Programs.procshIsReference)

@@ -176,3 +176,118 @@ test("processruns.get names the number it was given", function()
   check.fails({ field = "processRun", message = "got number 5" }, processruns.get, 5)
   check.fails({ field = "processRun", message = "got number 2.5" }, processruns.get, 2.5)
 end)
+
+-- processruns.wait and the sandbox's statuses
+
+test("wait for a status the run already has returns the run", function()
+  local run = processruns.wait("demo-run-complete", "complete")
+  check.eq(run.id, "demo-run-complete")
+  check.eq(run.status, "complete")
+  check.eq(processruns.wait({ id = "demo-run" }, "running").id, "demo-run", "a table with an id")
+end)
+
+test("wait polls until a function condition holds: jobs completed while it waits", function()
+  local polls = 0
+  local run = processruns.wait("demo-run", function(r)
+    polls = polls + 1
+    if polls == 3 then
+      for job in processruns.jobs(r) do sandbox.setstatus(job.id, "complete") end
+    end
+    return r.status == "complete"
+  end, { interval = 0.01 })
+  check.eq(polls, 4, "the read after the jobs were completed")
+  check.eq(run.status, "complete")
+  check.eq(run.statusCounts, { complete = 6 })
+  check.eq(run.children[3].status, "complete", "group-review")
+end)
+
+test("wait for a status string after the jobs are completed", function()
+  for job in processruns.jobs(processruns.get("demo-run")) do sandbox.setstatus(job.id, "complete") end
+  check.eq(processruns.wait("demo-run", "complete", { interval = 0.01 }).status, "complete")
+end)
+
+test("wait raises a timeout error that says what it waited for and what it saw", function()
+  local e = check.fails({ kind = "timeout", code = "waitTimeout" }, processruns.wait, "demo-run", "complete", { timeout = 0.05, interval = 0.01 })
+  check.matches(e.message, "waiting for process run demo%-run to be complete; last seen: status running, job runs complete=1, running=1, waiting=4$")
+  check.eq(e.run.id, "demo-run", "the run it last read")
+  check.eq(e.meta.lastStatus, "running")
+  check.matches(tostring(e), "^timeout %(waitTimeout%): processruns.wait gave up after 0.05 s")
+  local once = check.fails({ kind = "timeout" }, processruns.wait, "demo-run", function() return false end, { timeout = 0 })
+  check.matches(once.message, "gave up after 0 s %(1 read%) waiting for the condition function to return true for process run demo%-run")
+end)
+
+test("wait checks its arguments", function()
+  check.fails({ kind = "validation", field = "run" }, processruns.wait, nil, "complete")
+  check.fails({ kind = "validation", field = "condition", message = "got nil" }, processruns.wait, "demo-run")
+  check.fails({ kind = "validation", field = "condition", message = "got number 5" }, processruns.wait, "demo-run", 5)
+  check.fails({ kind = "validation", field = "condition", code = "emptyValue" }, processruns.wait, "demo-run", "")
+  check.fails({ kind = "validation", field = "opts", message = "got string 'x'" }, processruns.wait, "demo-run", "complete", "x")
+  check.fails({ kind = "validation", field = "opts.timeout", code = "invalidValue" }, processruns.wait, "demo-run", "complete", { timeout = -1 })
+  check.fails({ kind = "validation", field = "opts.timeout", code = "wrongType" }, processruns.wait, "demo-run", "complete", { timeout = "10" })
+  check.fails({ kind = "validation", field = "opts.interval", code = "invalidValue" }, processruns.wait, "demo-run", "complete", { interval = 0 })
+  check.fails({ kind = "validation", field = "opts.intervall" }, processruns.wait, "demo-run", "complete", { intervall = 1 })
+end)
+
+test("wait passes on API errors and the condition's own errors", function()
+  check.fails({ kind = "api", status = 404 }, processruns.wait, "no-such-run", "complete")
+  local ok, e = pcall(processruns.wait, "demo-run", function() error("boom", 0) end)
+  check.eq(ok, false)
+  check.eq(e, "boom")
+end)
+
+test("sandbox statuses: groups and the run follow their children", function()
+  check.eq(sandbox.setstatus("job-11", "running"), "running")
+  local run = processruns.get("demo-run")
+  check.eq(run.children[3].status, "running", "a running child: the group runs")
+  check.eq(run.children[3].statusCounts, { running = 1, waiting = 1 })
+  sandbox.setstatus("job-11", "complete")
+  check.eq(processruns.get("demo-run").children[3].status, "running", "one done, one waiting: under way")
+  sandbox.setstatus("job-12", "cancelled")
+  check.eq(processruns.get("demo-run").children[3].status, "complete", "complete and cancelled: complete")
+  sandbox.setstatus("job-12", "cancelling")
+  check.eq(processruns.get("demo-run").children[3].status, "cancelling")
+  for _, id in ipairs({ "job-1", "job-7", "job-11", "job-12", "job-21", "job-9" }) do sandbox.setstatus(id, "cancelled") end
+  check.eq(processruns.get("demo-run").status, "cancelled", "all cancelled: the run is cancelled")
+end)
+
+test("sandbox.setstatus refuses unknown statuses and job runs", function()
+  local e = check.fails({ kind = "validation", field = "status", code = "invalidValue" }, sandbox.setstatus, "job-9", "done")
+  check.matches(e.message, 'unknown status "done"; a job run\'s status is one of waiting, running, cancelling, complete, cancelled')
+  check.fails({ kind = "validation", field = "status", message = "got nil" }, sandbox.setstatus, "job-9")
+  check.fails({ kind = "api", status = 404, target = "jobRunId" }, sandbox.setstatus, "no-such-job", "complete")
+  check.fails({ kind = "validation", field = "jobRunId" }, sandbox.setstatus, 5, "complete")
+end)
+
+test("the admin endpoint sets a status over HTTP", function()
+  local function post(id, body)
+    local curl = assert(io.popen("curl -s -X POST -d '" .. body .. "' '" .. sandbox.url .. "/_sandbox/jobRuns/" .. id .. "/status'"))
+    local text = curl:read("a")
+    curl:close()
+    return json.decode(text)
+  end
+  local answer = post("job-9", '{"status": "complete"}')
+  check.eq(answer.id, "job-9")
+  check.eq(answer.status, "complete")
+  check.eq(answer.processRun, { id = "demo-run", status = "running" })
+  check.eq(processruns.get("demo-run").children[5].status, "complete")
+  check.eq(post("job-9", '{"status": "done"}').code, "invalidStatus")
+  check.eq(post("job-9", "{}").code, "invalidBody")
+  check.eq(post("no-such-job", '{"status": "complete"}').code, "404")
+end)
+
+test("wait reads again after a Retry-After once the client's own retries are spent", function()
+  sandbox.faults("503@getProcessRun=1x4")  -- the client's 4 attempts, then the wait's next read succeeds
+  check.eq(processruns.wait("demo-run", "running", { timeout = 60 }).id, "demo-run")
+  check.eq(check.stats().faults["503"], 4)
+end)
+
+test("the run's time limit (--timeout) ends a wait, which names it", function()
+  local i, procsh_path = -1, nil
+  while arg[i] ~= nil do procsh_path = arg[i] i = i - 1 end
+  local child = assert(io.popen("'" .. procsh_path .. "' --sandbox --timeout 1 -e "
+    .. "'processruns.wait(\"demo-run\", \"complete\", { interval = 0.2 })' 2>&1; echo \"status=$?\""))
+  local text = child:read("a")
+  child:close()
+  check.matches(text, "timeout %(runTimeout%): the run's time limit %(%-%-timeout%) passed while processruns.wait was waiting for process run demo%-run")
+  check.matches(text, "status=75")
+end)

@@ -33,6 +33,9 @@ local entries = {
     "for job in processruns.jobs(run) do print(job.id, processruns.label(job)) end" },
   { "processruns.tree", "processruns.tree(run) -> string", "The tree as indented text: ordinal, kind, id, title, status.",
     'print(processruns.tree(processruns.get("demo-run")))' },
+  { "processruns.wait", "processruns.wait(run, condition [, { timeout = 600, interval = 1 }]) -> process run",
+    "Reads the run until condition holds (a status such as \"complete\", or a function of the run); raises a timeout error.",
+    'local run = processruns.wait("demo-run", "complete", { timeout = 3600 })' },
   { "processes.list", "processes.list{ filter=, orderBy=, pageSize= } -> iterator", "Every process, page after page as the loop goes.",
     'for p in processes.list{ filter = "name contains \'Q4\'" } do print(p.id, p.name) end' },
   { "processes.get", "processes.get(id) -> process", "A process (a definition) with its tree.", 'processes.get("demo-process")' },
@@ -42,6 +45,13 @@ local entries = {
     'local run = processes.run("demo-process")' },
   { "processes.lastrun", "processes.lastrun(id [, { since = time }]) -> run or nil", "The process's latest run (the only run of a process the API shows), or nil.",
     'local run = processes.lastrun("demo-process", { since = err.since })' },
+  { "processes.validate", "processes.validate(id) -> array of errors", "What stands in the way of running a process: an empty table when it is valid.\nChanges nothing, so --dry-run sends it too.",
+    'for _, e in ipairs(processes.validate("demo-process")) do print(e.code, e.target, e.message) end' },
+  { "processes.rename", "processes.rename(id, { { job = id, name = }, { group = id, name = } ... }) -> process",
+    "Renames jobs and groups, all checked before sending; 3,000 to a request, in order.",
+    'processes.rename("demo-process", { { group = "group-review", name = "Checks" } })' },
+  { "processes.trash", "processes.trash(id)", "Moves a process to the trash: it leaves processes.list and reads (404).",
+    'processes.trash(processes.create{ name = "Scratch" })' },
   { "json.encode", "json.encode(value [, { pretty = true }]) -> string", "JSON text of a Lua value (keys sorted).", 'print(json.encode(run, { pretty = true }))' },
   { "json.decode", "json.decode(text) -> value", "The Lua value of JSON text; null is procsh.null.", 'json.decode(\'{"a": [1, 2]}\')' },
   { "json.array", "json.array([t]) -> t", "Marks a table as a JSON array (it matters when it is empty).", "json.encode(json.array{})  --> []" },
@@ -62,6 +72,8 @@ local entries = {
   { "procsh.sleep", "procsh.sleep(seconds)", "Waits (for example as long as an error's retryAfter says).", "procsh.sleep(e.retryAfter or 1)" },
   { "sandbox.reset", "sandbox.reset()", "Puts the demo data back (only with --sandbox).", "sandbox.reset()" },
   { "sandbox.faults", "sandbox.faults(spec)", "Injects faults from now on; \"\" for none (only with --sandbox).", 'sandbox.faults("503=0.5,latency=20ms")' },
+  { "sandbox.setstatus", "sandbox.setstatus(jobRunId, status) -> run status",
+    "Sets a job run's status; its groups' and its run's follow (only with --sandbox).", 'sandbox.setstatus("job-9", "complete")' },
 }
 
 local function lookup(name)

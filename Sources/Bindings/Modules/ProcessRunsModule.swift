@@ -3,13 +3,14 @@ import JSON
 import LuaKit
 import ProcessesAPI
 
-/// `processruns`: read a process run with its whole tree, walk it, print it.
+/// `processruns`: read a process run with its whole tree, wait on it, walk it, print it.
 enum ProcessRunsModule {
     static func push(onto stack: LuaStack, session: APISession) throws(LuaError) {
-        let module = ModuleTable(stack, name: "processruns", size: 6)
+        let module = ModuleTable(stack, name: "processruns", size: 10)
         module.add("get") { args in
             try session.get(args, "processRun", what: "a process run", operationID: "getProcessRun", collection: "processRuns")
         }
+        module.add("wait") { args in try ProcessRunsModule.wait(args, session: session) }
         // The tree walkers are plain Lua (TreeWalkers.swift), compiled on first use.
         stack.pushValue(at: -1)
         stack.rawSet(luash_registryindex(), key: TreeWalkers.moduleKey)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Bindings
+import JSON
 import REPL
 
 /// `procsh config ...`: the profiles in the configuration file, and the

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Bindings
 import Foundation
+import JSON
 
 /// procsh's configuration file: named profiles of settings, in a small subset
 /// of TOML (docs/cron.md, "Profiles"):

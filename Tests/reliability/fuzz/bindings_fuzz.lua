@@ -1225,7 +1225,7 @@ local faults_active = false   -- a fault spec is injected (set by the fuzzer's f
 -- Where a validation error's field may start: the arguments' names (docs/lua-api.md, "Validation").
 local FIELD_ROOTS = { processRun = true, jobs = true, opts = true, process = true, sendTask = true,
   contentRequest = true, value = true, text = true, table = true, spec = true, seconds = true, run = true, pred = true,
-  node = true, format = true }
+  node = true, format = true, condition = true, jobRunId = true, status = true, renames = true }
 
 -- Why a procsh error table breaks the contract, or nil.
 local function error_problem(e, fname)
@@ -1830,6 +1830,14 @@ local function iteration(i)
   end
   if f.name == "procsh.sleep" and type(args[1]) == "number" and args[1] > 1e-3 then
     args[1] = args[1] == math.huge and args[1] or 1e-4  -- a real sleep would stall the run; huge ones run in a child
+  end
+  if f.name == "processruns.wait" and (args[3] == nil or type(args[3]) == "table") then
+    -- a real wait (600 s by default) would stall the run: a few reads at most
+    local opts = args[3] or {}
+    args[3], n = opts, math.max(n, 3)
+    local t, i = rawget(opts, "timeout"), rawget(opts, "interval")
+    if t == nil or (type(t) == "number" and t > 0.05) then rawset(opts, "timeout", 0.05) end
+    if i == nil or (type(i) == "number" and i > 0.01) then rawset(opts, "interval", 0.01) end
   end
   if f.name == "jobruns.create" then clamp_ids(args, n) end
   if (f.module == "log") then  -- keep log lines short

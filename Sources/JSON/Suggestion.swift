@@ -1,6 +1,7 @@
 /// "Did you mean ...?" for a misspelt name: the closest of the allowed names,
-/// when it is close enough to be a likely typo. (Public: procsh's own
-/// messages, a config file's unknown setting, use it too.)
+/// when it is close enough to be a likely typo. One rule for every message
+/// that suggests a name: the bindings' validation, the sandbox's decoding
+/// errors, procsh's own options and a config file's unknown setting.
 public enum Suggestion {
     public static func closest(to word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
@@ -20,7 +21,7 @@ public enum Suggestion {
     }
 
     /// Levenshtein distance, counting a swap of neighbours as one edit.
-    static func distance(_ a: String, _ b: String) -> Int {
+    public static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var previous2 = [Int](repeating: 0, count: b.count + 1)
