@@ -78,15 +78,23 @@ public final class APISession {
 
     /// The error of a call that Ctrl-C or the run's deadline stopped. Its
     /// outcome is unknown: the request may have reached the server.
-    static func stopped(_ interruption: Blocking.Interruption, during request: ProcessesAPIError.Request?) -> ProcessesAPIError {
+    static func stopped(
+        _ interruption: Blocking.Interruption, during request: ProcessesAPIError.Request?, what: String = "waiting for the API"
+    ) -> ProcessesAPIError {
         switch interruption {
         case .signal:
-            return ProcessesAPIError(kind: .usage, code: "interrupted", message: "interrupted while waiting for the API", request: request)
+            return ProcessesAPIError(kind: .usage, code: "interrupted", message: "interrupted while \(what)", request: request)
         case .deadline:
             return ProcessesAPIError(
-                kind: .timeout, code: "runTimeout", message: "the run's time limit (--timeout) passed while waiting for the API",
+                kind: .timeout, code: "runTimeout", message: "the run's time limit (--timeout) passed while \(what)",
                 request: request)
         }
+    }
+
+    /// Reads a whole process run once (the client retries it as any read).
+    func readProcessRun(_ id: String) throws(ProcessesAPIError) -> JSONValue {
+        let request = ProcessesClient.JSONRequest(operationID: "getProcessRun", method: .get, path: ["processRuns", id])
+        return try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
     }
 
     /// An id for a dry-run result, plainly not a real one: `dry-run-jobrun-1`.

@@ -52,7 +52,7 @@ public enum Blocking {
     }
 
     /// The deadline, or else a Ctrl-C, if one is waiting to stop the run.
-    private static func pendingInterruption() -> Interruption? {
+    static func pendingInterruption() -> Interruption? {
         luash_deadline_passed() != 0 ? .deadline : luash_interrupt_pending() != 0 ? .signal : nil
     }
 
@@ -60,7 +60,7 @@ public enum Blocking {
     /// until the binding raises this error (then a `pcall` around the call
     /// gets it); after the deadline this error is the run's error wherever it
     /// is caught, so the run's last word names the call it stopped.
-    private static func stop<Failure: Error>(_ interruption: Interruption, _ stopped: (Interruption) -> Failure) -> Failure {
+    static func stop<Failure: Error>(_ interruption: Interruption, _ stopped: (Interruption) -> Failure) -> Failure {
         if interruption == .deadline { luash_deadline_stopped_call() }
         return stopped(interruption)
     }

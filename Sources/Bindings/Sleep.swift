@@ -9,7 +9,7 @@ import CLuaShim
 enum Sleep {
     static func seconds(_ seconds: Double) {
         let end = now() + seconds
-        while luash_deadline_passed() == 0, luash_interrupt_pending() == 0 {
+        while !stopping {
             let left = end - now()
             if left <= 0 { return }
             let slice = min(left, 3600)  // any length in steps a timespec holds

@@ -60,10 +60,9 @@ final class JobRunCreator {
             var sent = placement
             // After a sibling: each batch goes after the last job run of the one before.
             if placement.isAfterSibling, let last { sent.sibling = last }
-            let (lower, upper) = bounds(of: sent, after: last)
             let jobRuns: [JSONValue]
             do throws(Failure) {
-                jobRuns = try send(batch, at: sent, position: position, lower: lower, upper: upper, depth: depth)
+                jobRuns = try send(batch, at: sent, after: last, position: position, depth: depth)
             } catch {
                 var failure = error
                 failure.created = created + failure.created
@@ -119,7 +118,8 @@ final class JobRunCreator {
 
     /// The neighbours of the place `placement` fills, as far as procsh knows
     /// them from before the request: what it created just before, the
-    /// sibling, the end of the group, and the view of its last read.
+    /// sibling, the end of the group, and the view of its last read (which a
+    /// failed request has not changed, so this is asked only after one).
     private func bounds(of placement: JobRunPlacement, after last: String?) -> (Bound, Bound) {
         let view = reconciles ? session.view(of: runID)?.bounds(for: placement) : nil
         let lower: Bound
@@ -143,7 +143,7 @@ final class JobRunCreator {
 
     /// Sends one batch; when its answer is lost, finds out what it did.
     private func send(
-        _ batch: ArraySlice<JSONValue>, at placement: JobRunPlacement, position: Int, lower: Bound, upper: Bound, depth: Int
+        _ batch: ArraySlice<JSONValue>, at placement: JobRunPlacement, after last: String?, position: Int, depth: Int
     ) throws(Failure) -> [JSONValue] {
         let request = ProcessesClient.JSONRequest(
             operationID: "createJobRuns", method: .post, path: ["processRuns", runID, "jobRuns"], query: placement.query,
@@ -156,6 +156,7 @@ final class JobRunCreator {
                 pretend: { JobRunsModule.pretendJobRuns(batch, group: placement.group, session: session) })
         } catch {
             guard reconciles, !session.dryRun, Self.outcomeUnknown(error) else { throw Failure(error: error, failed: failed) }
+            let (lower, upper) = bounds(of: placement, after: last)
             return try reconcile(batch, at: placement, position: position, lower: lower, upper: upper, error: error, depth: depth)
         }
         guard case .array(let jobRuns) = answer, jobRuns.count == batch.count else {
@@ -224,12 +225,11 @@ final class JobRunCreator {
 
     /// The run, read again and again until an answer comes (reads are safe to repeat).
     func readRun() throws(ProcessesAPIError) -> JSONValue {
-        let request = ProcessesClient.JSONRequest(operationID: "getProcessRun", method: .get, path: ["processRuns", runID])
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try session.read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
+                return try session.readProcessRun(runID)
             } catch {
                 // A server that let every attempt time out will not answer sooner now: only quick failures are tried again.
                 guard error.retryable, error.kind != .timeout, attempt < Self.readAttempts, !Sleep.stopping else { throw error }

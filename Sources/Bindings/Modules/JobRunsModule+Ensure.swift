@@ -60,8 +60,8 @@ extension JobRunsModule {
         }
         let present = keys.map { standing[$0] }
 
-        let progress = session.showsProgress && present.filter({ $0 == nil }).count > options.batchSize
-            ? Progress(total: present.filter { $0 == nil }.count) : nil
+        let missing = present.filter { $0 == nil }.count
+        let progress = session.showsProgress && missing > options.batchSize ? Progress(total: missing) : nil
         creator.progress = progress
         defer { progress?.finish() }
         let result: [JSONValue]

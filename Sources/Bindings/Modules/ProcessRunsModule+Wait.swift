@@ -51,7 +51,6 @@ extension ProcessRunsModule {
         let interval = try seconds(opts, "interval", args, allowZero: false) ?? defaultInterval
         let cap = max(interval, maximumInterval)
 
-        let request = ProcessesClient.JSONRequest(operationID: "getProcessRun", method: .get, path: ["processRuns", id])
         let end = now() + timeout
         var delay = interval
         var polls = 0
@@ -59,7 +58,7 @@ extension ProcessRunsModule {
         while true {
             polls += 1
             let answer: JSONValue
-            switch read(request, session) {
+            switch read(id, session) {
             case .success(let value):
                 answer = value
             case .failure(let failure):
@@ -84,9 +83,9 @@ extension ProcessRunsModule {
     }
 
     /// One read of the run.
-    private static func read(_ request: ProcessesClient.JSONRequest, _ session: APISession) -> Result<JSONValue, ProcessesAPIError> {
+    private static func read(_ id: String, _ session: APISession) -> Result<JSONValue, ProcessesAPIError> {
         do throws(ProcessesAPIError) {
-            return .success(try session.read { client async throws(ProcessesAPIError) in try await client.send(json: request) })
+            return .success(try session.readProcessRun(id))
         } catch {
             return .failure(error)
         }
@@ -110,16 +109,10 @@ extension ProcessRunsModule {
     /// Sleeps; Ctrl-C and the run's time limit (`--timeout`) end the wait as they end an API call.
     private static func pauseFor(_ seconds: Double, _ id: String) throws(ScriptError) {
         Sleep.seconds(seconds)
-        if luash_deadline_passed() != 0 {
-            luash_deadline_stopped_call()
-            throw ScriptError(ProcessesAPIError(
-                kind: .timeout, code: "runTimeout",
-                message: "the run's time limit (--timeout) passed while processruns.wait was waiting for process run \(id)"))
-        }
-        if luash_interrupt_pending() != 0 {
-            throw ScriptError(ProcessesAPIError(
-                kind: .usage, code: "interrupted", message: "interrupted while processruns.wait was waiting for process run \(id)"))
-        }
+        guard let interruption = Blocking.pendingInterruption() else { return }
+        throw ScriptError(Blocking.stop(interruption) {
+            APISession.stopped($0, during: nil, what: "processruns.wait was waiting for process run \(id)")
+        })
     }
 
     /// `opts[key]`: a number of seconds (0 or more, or more than 0).
