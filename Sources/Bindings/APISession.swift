@@ -93,8 +93,16 @@ public final class APISession {
 
     /// Reads a whole process run once (the client retries it as any read).
     func readProcessRun(_ id: String) throws(ProcessesAPIError) -> JSONValue {
-        let request = ProcessesClient.JSONRequest(operationID: "getProcessRun", method: .get, path: ["processRuns", id])
-        return try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
+        try readJSON(ProcessesClient.JSONRequest(operationID: "getProcessRun", method: .get, path: ["processRuns", id]))
+    }
+
+    /// Reads a process (a definition) once.
+    func readProcess(_ id: String) throws(ProcessesAPIError) -> JSONValue {
+        try readJSON(ProcessesClient.JSONRequest(operationID: "getProcess", method: .get, path: ["processes", id]))
+    }
+
+    private func readJSON(_ request: ProcessesClient.JSONRequest) throws(ProcessesAPIError) -> JSONValue {
+        try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
     }
 
     /// An id for a dry-run result, plainly not a real one: `dry-run-jobrun-1`.

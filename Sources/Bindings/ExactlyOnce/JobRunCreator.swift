@@ -155,7 +155,7 @@ final class JobRunCreator {
                 { client async throws(ProcessesAPIError) in try await client.send(json: request) },
                 pretend: { JobRunsModule.pretendJobRuns(batch, group: placement.group, session: session) })
         } catch {
-            guard reconciles, !session.dryRun, Self.outcomeUnknown(error) else { throw Failure(error: error, failed: failed) }
+            guard reconciles, !session.dryRun, error.mayHaveBeenDone else { throw Failure(error: error, failed: failed) }
             let (lower, upper) = bounds(of: placement, after: last)
             return try reconcile(batch, at: placement, position: position, lower: lower, upper: upper, error: error, depth: depth)
         }
@@ -173,11 +173,6 @@ final class JobRunCreator {
             jobRuns.compactMap { $0["id"]?.stringValue }, in: runID, placement: placement,
             firstOrdinal: jobRuns.first?["ordinal"]?.integerValue.map { Int($0) })
         return jobRuns
-    }
-
-    /// Whether the server may have done what `error`'s request asked.
-    static func outcomeUnknown(_ error: ProcessesAPIError) -> Bool {
-        !error.retryable && (error.kind == .transport || error.kind == .timeout || (error.status ?? 0) >= 500)
     }
 
     /// Reads the run after `batch`'s answer was lost and sends what it lacks.

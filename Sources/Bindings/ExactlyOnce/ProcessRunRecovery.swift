@@ -153,7 +153,8 @@ extension APISession {
                 { client async throws(ProcessesAPIError) in try await client.runProcess(id: id, sendProcessCompleteEmail: email) },
                 pretend: { Components.Schemas.ProcessRun(id: madeUpID("run"), status: "running") })
         } catch {
-            guard !dryRun, Self.outcomeIsUnknown(error) else { throw ScriptError(error) }
+            // Not when Ctrl-C or --timeout stopped it: the run is ending, and procsh does not start reading then.
+            guard !dryRun, error.mayHaveBeenDone, !error.stoppedTheRun else { throw ScriptError(error) }
             return try findRun(of: id, lost: error, sent: sent, known: known)
         }
         var json = ModelCoding.json(run)
@@ -164,19 +165,6 @@ extension APISession {
         return json
     }
 
-    /// Whether a failed write may have been done: the server answered 2xx but
-    /// the answer was lost, or a 5xx, a timeout or a broken connection after
-    /// sending. Not when Ctrl-C or the run's --timeout stopped it: the run is
-    /// ending, and procsh does not start reading then.
-    static func outcomeIsUnknown(_ error: ProcessesAPIError) -> Bool {
-        guard !error.retryable, error.code != "interrupted", error.code != "runTimeout" else { return false }
-        if let status = error.status, (200..<300).contains(status) { return true }
-        switch error.kind {
-        case .transport, .timeout: return true
-        case .api: return (error.status ?? 0) >= 500
-        case .validation, .auth, .usage: return false
-        }
-    }
 
     /// Reads the process to find the run a request whose answer was lost
     /// started: returns it (read in full, as the answer would have been), or
@@ -185,8 +173,7 @@ extension APISession {
         let evidence = RunEvidence(processID: processID, sent: sent, failure: lost, known: known)
         let process: JSONValue
         do {
-            let request = ProcessesClient.JSONRequest(operationID: "getProcess", method: .get, path: ["processes", processID])
-            process = try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
+            process = try readProcess(processID)
         } catch {
             throw undecided(
                 lost, evidence, candidates: [],
@@ -198,8 +185,7 @@ extension APISession {
         case .found(let summary, let runID, let created):
             let run: JSONValue
             do {
-                let request = ProcessesClient.JSONRequest(operationID: "getProcessRun", method: .get, path: ["processRuns", runID])
-                run = try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
+                run = try readProcessRun(runID)
             } catch {
                 throw undecided(
                     lost, evidence, candidates: [summary],
@@ -240,10 +226,7 @@ extension APISession {
     /// `processes.lastrun`: the process's latest run as the API shows it
     /// (its `run` member), or nil when it shows none.
     func lastRun(of processID: String) throws(ScriptError) -> JSONValue? {
-        let request = ProcessesClient.JSONRequest(operationID: "getProcess", method: .get, path: ["processes", processID])
-        let process = try call { () throws(ProcessesAPIError) in
-            try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
-        }
+        let process = try call { () throws(ProcessesAPIError) in try readProcess(processID) }
         return RunEvidence.latest(of: RunEvidence.runs(of: process))
     }
 }

@@ -149,7 +149,7 @@ enum JobRunsModule {
     static func partialFailure(_ failure: JobRunCreator.Failure, total: Int) -> ScriptError {
         let (created, failed) = (failure.created, failure.failed)
         var error = failure.error
-        let unknown = JobRunCreator.outcomeUnknown(error)
+        let unknown = error.mayHaveBeenDone
         var extra: [(key: String, value: JSONValue)] = [("created", .array(created))]
         // The server counts jobs from 0 within its request; scripts count from 1 in their list.
         if let index = error.meta?["jobIndex"]?.integerValue, index >= 0, Int(index) < failed.count {
