@@ -41,31 +41,40 @@ public final class APISession {
         return client
     }
 
-    /// Runs a read (always sent, dry run or not).
-    func read<T: Sendable>(
-        _ operation: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T
+    /// Sends a call of `operation` that changes nothing (openapi.yaml gives
+    /// it the scope `file:read`): it is sent in a dry run too.
+    func send<T: Sendable>(
+        _ operation: APIOperation, _ call: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T
     ) throws(ProcessesAPIError) -> T {
-        let client = try client()
-        return try Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await operation(client) }) { interruption in
-            Self.stopped(interruption, during: client.requestInFlight)
-        }
+        precondition(!operation.changesState, "\(operation.id) changes state: give what a dry run answers")
+        return try sent(call)
     }
 
-    /// Runs a change: sent for real, or in a dry run printed and answered by
-    /// `pretend` (with ids from ``madeUpID(_:)``).
-    func write<T: Sendable>(
-        _ operation: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T,
+    /// Sends a call of `operation`; when it changes state (`file:write`) in a
+    /// dry run, prints the request instead and answers with `pretend` (with
+    /// ids from ``madeUpID(_:)``).
+    func send<T: Sendable>(
+        _ operation: APIOperation, _ call: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T,
         pretend: () -> T
     ) throws(ProcessesAPIError) -> T {
-        guard dryRun else { return try read(operation) }
+        guard dryRun && operation.changesState else { return try sent(call) }
         let (client, recorder) = try recorder()
-        _ = try? Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await operation(client) }) { interruption in
+        _ = try? Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await call(client) }) { interruption in
             Self.stopped(interruption, during: nil)
         }
         for request in recorder.take() {
             printRequest(Self.text(of: request))
         }
         return pretend()
+    }
+
+    private func sent<T: Sendable>(
+        _ call: @escaping @Sendable (ProcessesClient) async throws(ProcessesAPIError) -> T
+    ) throws(ProcessesAPIError) -> T {
+        let client = try client()
+        return try Blocking.wait({ () async throws(ProcessesAPIError) -> T in try await call(client) }) { interruption in
+            Self.stopped(interruption, during: client.requestInFlight)
+        }
     }
 
     private func recorder() throws(ProcessesAPIError) -> (ProcessesClient, RequestRecorder) {
@@ -92,17 +101,17 @@ public final class APISession {
     }
 
     /// Reads a whole process run once (the client retries it as any read).
-    func readProcessRun(_ id: String) throws(ProcessesAPIError) -> JSONValue {
-        try readJSON(ProcessesClient.JSONRequest(operationID: "getProcessRun", method: .get, path: ["processRuns", id]))
+    func readProcessRun(_ id: String, excludeGeneratedJobs: Bool? = nil) throws(ProcessesAPIError) -> JSONValue {
+        try send(.getProcessRun) { client async throws(ProcessesAPIError) in
+            try await client.json.getProcessRun(processRunId: id, excludeGeneratedJobs: excludeGeneratedJobs)
+        }
     }
 
     /// Reads a process (a definition) once.
-    func readProcess(_ id: String) throws(ProcessesAPIError) -> JSONValue {
-        try readJSON(ProcessesClient.JSONRequest(operationID: "getProcess", method: .get, path: ["processes", id]))
-    }
-
-    private func readJSON(_ request: ProcessesClient.JSONRequest) throws(ProcessesAPIError) -> JSONValue {
-        try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
+    func readProcess(_ id: String, excludeGeneratedJobs: Bool? = nil) throws(ProcessesAPIError) -> JSONValue {
+        try send(.getProcess) { client async throws(ProcessesAPIError) in
+            try await client.json.getProcess(processId: id, excludeGeneratedJobs: excludeGeneratedJobs)
+        }
     }
 
     /// An id for a dry-run result, plainly not a real one: `dry-run-jobrun-1`.

@@ -182,7 +182,7 @@ public enum Bindings {
     /// The error table that ended the run, read back from its fields (nil
     /// when the error was not one): what procsh's own report of the error
     /// says besides its line (`--log-format json`: kind, code, request...).
-    public static func uncaughtError(in state: LuaState) -> ProcessesAPIError? {
+    public static func uncaughtError(in state: LuaState) -> ScriptError? {
         let stack = state.stack
         stack.rawGet(luash_registryindex(), key: LUASH_UNCAUGHT_KEY)
         defer { stack.pop() }
@@ -201,7 +201,7 @@ public enum ExitStatus {
     public static let noPermission: Int32 = 77
 
     /// The status for an error of the API or the bindings.
-    public static func of(_ error: ProcessesAPIError) -> Int32 {
+    public static func of(_ error: ScriptError) -> Int32 {
         switch error.kind {
         case .validation: return dataError
         case .usage: return usage
@@ -209,7 +209,7 @@ public enum ExitStatus {
         case .timeout: return temporaryFailure
         case .transport: return unavailable
         case .api:
-            switch error.status ?? 0 {
+            switch error.error.status ?? 0 {
             case 401, 403: return noPermission
             case 429, 503: return temporaryFailure
             case 400..<500: return dataError

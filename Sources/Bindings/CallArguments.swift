@@ -11,7 +11,7 @@ struct CallArguments {
 
     /// A validation error about `field`.
     func invalid(_ field: String, _ message: String, code: ValidationError.Code = .wrongType) -> ScriptError {
-        ScriptError(ValidationError(code: code, field: field, message: message).apiError())
+        ScriptError(ValidationError(code: code, field: field, message: message))
     }
 
     /// Argument `index` as messages show it: `nil`, `number 5`, `number 2.5`,
@@ -32,7 +32,7 @@ struct CallArguments {
         do {
             return try stack.json(at: index, path: name)
         } catch {
-            throw ScriptError(ValidationError(code: .wrongType, field: error.path, message: error.reason).apiError())
+            throw ScriptError(ValidationError(code: .wrongType, field: error.path, message: error.reason))
         }
     }
 

@@ -25,7 +25,7 @@ enum ModelCoding {
             return try JSONDecoder().decode(T.self, from: Data(json.encodedBytes()))
         } catch {
             throw ScriptError(
-                ValidationError(code: .invalidValue, field: field, message: "does not fit the API's schema (\(error))").apiError())
+                ValidationError(code: .invalidValue, field: field, message: "does not fit the API's schema (\(error))"))
         }
     }
 }

@@ -9,26 +9,53 @@ import ProcessesAPI
 /// `retryAfter`, `retryable`, `request`, `field`, ...) and a shared metatable
 /// whose `__tostring` gives one clear line. Thrown from a binding, it is raised
 /// as that table, so `pcall` returns it intact.
-struct ScriptError: Error, LuaRaisable {
-    var error: ProcessesAPIError
+public struct ScriptError: Error, LuaRaisable, CustomStringConvertible {
+    /// The client's kinds, and `validation`: a value the script gave is wrong
+    /// (found before anything was sent).
+    public enum Kind: String, Sendable {
+        case api, validation, transport, timeout, auth, usage
+    }
+
+    public var kind: Kind
+    /// What went wrong: the client's error, or for a validation error its code and message.
+    public var error: ProcessesAPIError
+    /// For validation errors: where the bad value is, as a script names it
+    /// (`jobs[2].arguments.sendTaskArgs.assignee`).
+    public var field: String?
     /// More fields, for errors that carry more (a batch that failed part-way
     /// lists the job runs created before it).
     var extra: [(key: String, value: JSONValue)] = []
 
+    /// The client's error as the script sees it. A request the client would
+    /// not send for its length was made of the script's values (an id far too
+    /// long): to the script, that is a validation error.
     init(_ error: ProcessesAPIError, extra: [(key: String, value: JSONValue)] = []) {
+        self.kind = error.code == ProcessesAPIError.requestTooLong ? .validation : Kind(rawValue: error.kind.rawValue) ?? .usage
         self.error = error
         self.extra = extra
+    }
+
+    /// A value the script gave is wrong.
+    init(_ validation: ValidationError) {
+        kind = .validation
+        error = ProcessesAPIError(kind: .usage, code: validation.code.rawValue, message: validation.message)
+        field = validation.field
+    }
+
+    /// One line: `api 404 (404): ... [POST /processRuns/x/jobRuns]`, `validation: jobs[2].title: ...`.
+    public var description: String {
+        error.line(kind: kind.rawValue, showsCode: kind != .validation, field: field)
     }
 
     /// The registry name of the metatable every error table shares.
     static let metatableName = "procsh.Error"
 
-    func pushErrorValue(onto stack: LuaStack) {
-        Self.push(error, extra: extra, onto: stack)
+    public func pushErrorValue(onto stack: LuaStack) {
+        push(onto: stack)
     }
 
-    /// Pushes `error` as an error table.
-    static func push(_ error: ProcessesAPIError, extra: [(key: String, value: JSONValue)] = [], onto stack: LuaStack) {
+    /// Pushes the error as an error table.
+    func push(onto stack: LuaStack) {
         stack.newTable(hash: 16)
         func set(_ key: String, _ value: JSONValue?) {
             guard let value else { return }
@@ -39,12 +66,12 @@ struct ScriptError: Error, LuaRaisable {
                 // Nothing was pushed: leave the field out rather than store the wrong value.
             }
         }
-        set("kind", .string(error.kind.rawValue))
+        set("kind", .string(kind.rawValue))
         set("status", error.status.map { .integer(Int64($0)) })
         set("code", error.code.map(JSONValue.string))
         set("message", .string(error.message))
         set("target", error.target.map(JSONValue.string))
-        set("field", error.field.map(JSONValue.string))
+        set("field", field.map(JSONValue.string))
         set("meta", error.meta)
         set("details", .array(error.details.map { detail in
             .object([
@@ -59,7 +86,7 @@ struct ScriptError: Error, LuaRaisable {
         set("attempts", .integer(Int64(error.attempts)))
         set("hint", error.hint.map(JSONValue.string))
         for (key, value) in extra { set(key, value) }
-        pushMetatable(onto: stack)
+        Self.pushMetatable(onto: stack)
         stack.setMetatable(-2)
     }
 
@@ -86,7 +113,7 @@ struct ScriptError: Error, LuaRaisable {
 
     /// The error read back from an error table's fields (as a script may have
     /// changed them), for its one-line text and its exit status.
-    static func read(tableAt index: Int32, in stack: LuaStack) -> ProcessesAPIError {
+    static func read(tableAt index: Int32, in stack: LuaStack) -> ScriptError {
         let index = stack.absoluteIndex(index)
         func string(_ key: String) -> String? {
             defer { stack.pop() }
@@ -96,10 +123,12 @@ struct ScriptError: Error, LuaRaisable {
             defer { stack.pop() }
             return stack.rawGet(index, key: key) == .number ? stack.integer(at: -1).map { Int($0) } : nil
         }
+        let kind = string("kind").flatMap(Kind.init(rawValue:)) ?? .usage
         var error = ProcessesAPIError(
-            kind: string("kind").flatMap(ProcessesAPIError.Kind.init(rawValue:)) ?? .usage,
+            kind: ProcessesAPIError.Kind(rawValue: kind.rawValue) ?? .usage,
             status: integer("status"), code: string("code"), message: string("message") ?? "?",
-            target: string("target"), hint: string("hint"), field: string("field"))
+            target: string("target"), hint: string("hint"))
+        let field = string("field")
         if stack.rawGet(index, key: "request") == .table {
             let request = stack.top
             let method = stack.rawGet(request, key: "method") == .string ? stack.string(at: -1) : nil
@@ -108,7 +137,10 @@ struct ScriptError: Error, LuaRaisable {
             if let method, let path { error.request = .init(method: method, path: path) }
         }
         stack.pop()
-        return error
+        var script = ScriptError(error)
+        script.kind = kind
+        script.field = field
+        return script
     }
 
     /// `api 404 (404): Could not find process run id x [POST /processRuns/x/jobRuns]`.
@@ -124,7 +156,7 @@ extension ScriptError {
     static func pushValidationRaiser(onto stack: LuaStack, name: String) {
         stack.push(function: { s in
             let code = s.string(at: 3).flatMap(ValidationError.Code.init(rawValue:)) ?? .wrongType
-            throw ScriptError(ValidationError(code: code, field: s.lossyString(at: 1) ?? "?", message: s.lossyString(at: 2) ?? "").apiError())
+            throw ScriptError(ValidationError(code: code, field: s.lossyString(at: 1) ?? "?", message: s.lossyString(at: 2) ?? ""))
         }, name: name)
     }
 }

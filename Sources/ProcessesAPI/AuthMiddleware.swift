@@ -7,8 +7,6 @@ import OpenAPIRuntime
 /// fetches a new one and sends the request once more (a 401 means the server
 /// did not act on it).
 struct AuthMiddleware: ClientMiddleware {
-    static let tokenOperation = "requestToken"
-
     let credentials: ClientConfiguration.Credentials?
     let tokens: TokenProvider
 
@@ -18,10 +16,10 @@ struct AuthMiddleware: ClientMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         var request = request
         guard let credentials else {
-            if operationID == Self.tokenOperation { return try await next(request, body, baseURL) }
+            if APIOperation.isTokenRequest(operationID) { return try await next(request, body, baseURL) }
             throw ProcessesAPIError.missingCredentials
         }
-        if operationID == Self.tokenOperation {
+        if APIOperation.isTokenRequest(operationID) {
             let pair = Data("\(credentials.clientID):\(credentials.clientSecret)".utf8).base64EncodedString()
             request.headerFields[.authorization] = "Basic \(pair)"
             return try await next(request, body, baseURL)

@@ -9,7 +9,7 @@ enum ErrorDecoder {
         status: Int, body: [UInt8], operationID: String, request: ProcessesAPIError.Request,
         retryAfter: Double?, retryable: Bool, attempts: Int, hint: String?, location: String? = nil
     ) -> ProcessesAPIError {
-        let isToken = operationID == AuthMiddleware.tokenOperation
+        let isToken = APIOperation.isTokenRequest(operationID)
         if (300..<400).contains(status) {
             // Redirects are never followed: credentials go to the configured API only.
             return ProcessesAPIError(

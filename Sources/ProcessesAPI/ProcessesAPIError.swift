@@ -8,15 +8,14 @@ public struct ProcessesAPIError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         /// The server answered with an error status.
         case api
-        /// A request was invalid before it was sent (raised by the Lua bindings).
-        case validation
         /// The network failed, or the answer could not be read.
         case transport
         /// The request took longer than allowed.
         case timeout
         /// Credentials missing or refused, or a permission missing (401, 403, token errors).
         case auth
-        /// The client was used wrongly (bad configuration, a refused URL).
+        /// The client was used wrongly (bad configuration, a refused URL, a request
+        /// too long to send: ``requestTooLong``).
         case usage
     }
 
@@ -72,15 +71,14 @@ public struct ProcessesAPIError: Error, Sendable, CustomStringConvertible {
     /// What to do about it, when there is something to say (why it was not
     /// retried, how to provide credentials).
     public var hint: String?
-    /// For validation errors: where the bad value is, as a script names it
-    /// (`jobs[2].arguments.sendTaskArgs.assignee`).
-    public var field: String?
+    /// The code of the error for a request whose path and query are too long to send.
+    public static let requestTooLong = "requestTooLong"
 
     public init(
         kind: Kind, status: Int? = nil, code: String? = nil, message: String, target: String? = nil,
         meta: JSONValue? = nil, details: [Detail] = [], documentationUrl: String? = nil,
         retryAfter: Double? = nil, retryable: Bool = false, request: Request? = nil, attempts: Int = 0,
-        hint: String? = nil, field: String? = nil
+        hint: String? = nil
     ) {
         self.kind = kind
         self.status = status
@@ -95,15 +93,17 @@ public struct ProcessesAPIError: Error, Sendable, CustomStringConvertible {
         self.request = request
         self.attempts = attempts
         self.hint = hint
-        self.field = field
     }
 
-    /// One line: `api 404 (404): Could not find process run id x [POST /processRuns/x/jobRuns]`,
-    /// or for a validation error `validation: jobs[2].arguments.sendTaskArgs.titel: ...`.
-    public var description: String {
-        var line = kind.rawValue
+    /// One line: `api 404 (404): Could not find process run id x [POST /processRuns/x/jobRuns]`.
+    public var description: String { line(kind: kind.rawValue) }
+
+    /// The one line, under a caller's own `kind` (the bindings' `validation`
+    /// shows `field` and no code: `validation: jobs[2].arguments.sendTaskArgs.titel: ...`).
+    public func line(kind: String, showsCode: Bool = true, field: String? = nil) -> String {
+        var line = kind
         if let status { line += " \(status)" }
-        if let code, kind != .validation { line += " (\(code))" }
+        if let code, showsCode { line += " (\(code))" }
         if let field { line += ": \(field)" }
         line += ": \(message)"
         if let target { line += " (target: \(target))" }

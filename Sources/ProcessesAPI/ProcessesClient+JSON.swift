@@ -10,29 +10,25 @@ import OpenAPIRuntime
 /// errors) and the same transport; only the Codable models are skipped, which
 /// would encode and decode every byte once more.
 extension ProcessesClient {
-    public struct JSONRequest: Sendable {
-        /// The operation's id in openapi.yaml (the stages use it: retries, auth).
-        public var operationID: String
-        public var method: HTTPRequest.Method
-        /// The path's segments, not yet percent-encoded: `["processRuns", id, "jobRuns"]`.
-        public var path: [String]
-        public var query: [(name: String, value: String)]
-        public var body: JSONValue?
+    /// The operations as JSON calls, one function per operation of openapi.yaml
+    /// (generated: `ProcessesClient+Operations.swift`): `client.json.getProcessRun(processRunId: id)`.
+    public var json: JSONOperations { JSONOperations(client: self) }
 
-        public init(
-            operationID: String, method: HTTPRequest.Method, path: [String], query: [(name: String, value: String)] = [],
-            body: JSONValue? = nil
-        ) {
-            self.operationID = operationID
-            self.method = method
-            self.path = path
-            self.query = query
-            self.body = body
-        }
+    public struct JSONOperations: Sendable {
+        let client: ProcessesClient
+    }
+
+    /// One request of ``JSONOperations``: an operation, its path parameters' values, a query and a body.
+    struct JSONRequest: Sendable {
+        var operation: APIOperation
+        /// The path parameters' values, in the template's order, not yet percent-encoded.
+        var pathValues: [String]
+        var query: [(name: String, value: String)] = []
+        var body: JSONValue? = nil
 
         /// `/processRuns/run%20a/jobRuns?before=false`: what goes on the request line.
         var target: String {
-            let path = "/" + self.path.map { $0.addingPercentEncoding(withAllowedCharacters: Self.segment) ?? $0 }.joined(separator: "/")
+            let path = "/" + operation.segments(pathValues).map { $0.addingPercentEncoding(withAllowedCharacters: Self.segment) ?? $0 }.joined(separator: "/")
             guard !query.isEmpty else { return path }
             let pairs = query.map { pair in
                 (pair.name.addingPercentEncoding(withAllowedCharacters: Self.queryPart) ?? pair.name) + "="
@@ -46,10 +42,11 @@ extension ProcessesClient {
     }
 
     /// Sends `request` and returns the answer's JSON; every failure is a ``ProcessesAPIError``.
-    public func send(json request: JSONRequest) async throws(ProcessesAPIError) -> JSONValue {
-        let summary = ProcessesAPIError.Request(method: request.method.rawValue, path: "/" + request.path.joined(separator: "/"))
-        let safe = RetryMiddleware.isSafeToRepeat(method: request.method.rawValue, operationID: request.operationID)
-        var head = HTTPRequest(method: request.method, scheme: nil, authority: nil, path: request.target)
+    func send(json request: JSONRequest) async throws(ProcessesAPIError) -> JSONValue {
+        let operation = request.operation
+        let summary = ProcessesAPIError.Request(method: operation.method.rawValue, path: operation.path(request.pathValues))
+        let safe = operation.isSafeToRepeat
+        var head = HTTPRequest(method: operation.method, scheme: nil, authority: nil, path: request.target)
         head.headerFields[HTTPField.Name("X-Version")!] = APIVersion.current
         head.headerFields[.accept] = "application/json"
         var body: HTTPBody?
@@ -61,15 +58,17 @@ extension ProcessesClient {
         }
         let answer: (HTTPResponse, HTTPBody?)
         do {
-            answer = try await chain(operationID: request.operationID)(head, body, configuration.baseURL)
+            answer = try await chain(operationID: operation.id)(head, body, configuration.baseURL)
         } catch {
             throw Self.translate(error, request: summary, safeToRepeat: safe)
         }
         var bytes: [UInt8] = []
         do {
             if let responseBody = answer.1 { bytes = try await [UInt8](collecting: responseBody, upTo: .max) }
+            // An answer without a body (204) is null.
+            if bytes.isEmpty && operation.answer == nil { return .null }
             let value = try JSONValue(parsing: bytes)
-            if let problem = ResponseShape.answer(of: request.operationID)?.mismatch(in: value) {
+            if let problem = operation.answer.flatMap({ ResponseShape(schema: $0).mismatch(in: value) }) {
                 throw ProcessesAPIError(
                     kind: .transport, status: Int(answer.0.status.code), code: "invalidResponse",
                     message: "the answer is not what the API documents: \(problem)", retryable: safe, request: summary,

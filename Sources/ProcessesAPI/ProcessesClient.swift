@@ -140,7 +140,7 @@ public final class ProcessesClient: Sendable {
     public func createJobRuns(
         processRunID: String, jobs: [Components.Schemas.JobRunCreate], placement: Placement = .end
     ) async throws(ProcessesAPIError) -> [Components.Schemas.JobRun] {
-        try await call("POST", "/processRuns/\(processRunID)/jobRuns") {
+        try await call(.createJobRuns, [processRunID]) {
             let output = try await api.createJobRuns(
                 path: .init(processRunId: processRunID),
                 query: .init(
@@ -154,7 +154,7 @@ public final class ProcessesClient: Sendable {
 
     /// A process run with its whole tree of group runs and job runs.
     public func getProcessRun(id: String, excludeGeneratedJobs: Bool? = nil) async throws(ProcessesAPIError) -> Components.Schemas.ProcessRun {
-        try await call("GET", "/processRuns/\(id)") {
+        try await call(.getProcessRun, [id]) {
             try await api.getProcessRun(
                 path: .init(processRunId: id), query: .init(excludeGeneratedJobs: excludeGeneratedJobs),
                 headers: .init(xVersion: .v2026_04_01_processes_preview)
@@ -164,7 +164,7 @@ public final class ProcessesClient: Sendable {
 
     /// A process (a definition).
     public func getProcess(id: String, excludeGeneratedJobs: Bool? = nil) async throws(ProcessesAPIError) -> Components.Schemas.Process {
-        try await call("GET", "/processes/\(id)") {
+        try await call(.getProcess, [id]) {
             try await api.getProcess(
                 path: .init(processId: id), query: .init(excludeGeneratedJobs: excludeGeneratedJobs),
                 headers: .init(xVersion: .v2026_04_01_processes_preview)
@@ -174,7 +174,7 @@ public final class ProcessesClient: Sendable {
 
     /// Creates a process and its job tree.
     public func createProcess(_ definition: Components.Schemas.ProcessCreate) async throws(ProcessesAPIError) -> Components.Schemas.Process {
-        try await call("POST", "/processes") {
+        try await call(.createProcess) {
             try await api.createProcess(headers: .init(xVersion: .v2026_04_01_processes_preview), body: .json(definition))
                 .created.body.json
         }
@@ -182,7 +182,7 @@ public final class ProcessesClient: Sendable {
 
     /// Starts a run of a process.
     public func runProcess(id: String, sendProcessCompleteEmail: Bool? = nil) async throws(ProcessesAPIError) -> Components.Schemas.ProcessRun {
-        try await call("POST", "/processes/\(id)/run") {
+        try await call(.runProcess, [id]) {
             try await api.runProcess(
                 path: .init(processId: id), headers: .init(xVersion: .v2026_04_01_processes_preview),
                 body: sendProcessCompleteEmail.map { .json(.init(sendProcessCompleteEmail: $0)) }
@@ -192,7 +192,7 @@ public final class ProcessesClient: Sendable {
 
     /// Moves a process to the trash (`DELETE /processes/{id}`): it leaves the list and reads.
     public func trashProcess(id: String) async throws(ProcessesAPIError) {
-        try await call("DELETE", "/processes/\(id)") {
+        try await call(.trashProcess, [id]) {
             _ = try await api.trashProcess(
                 path: .init(processId: id), headers: .init(xVersion: .v2026_04_01_processes_preview)
             ).noContent
@@ -200,10 +200,10 @@ public final class ProcessesClient: Sendable {
     }
 
     /// What stands in the way of running a process (`POST /processes/{id}/validation`):
-    /// `errors` is empty when it is valid. Changes nothing; as a POST, it is retried
-    /// only when provably not processed (RetryMiddleware decides by method).
+    /// `errors` is empty when it is valid. Changes nothing (it needs only
+    /// `file:read`), so it is retried like a read.
     public func validateProcess(id: String) async throws(ProcessesAPIError) -> Components.Schemas.ProcessValidation {
-        try await call("POST", "/processes/\(id)/validation") {
+        try await call(.validateProcess, [id]) {
             try await api.validateProcess(
                 path: .init(processId: id), headers: .init(xVersion: .v2026_04_01_processes_preview)
             ).ok.body.json
@@ -211,11 +211,11 @@ public final class ProcessesClient: Sendable {
     }
 
     /// Renames jobs and groups of a process (`POST /processes/{id}/batchUpdates`), at most
-    /// 3,000 per request, applied together; answers the process as it is now.
+    /// ``maximumBatchUpdates`` per request, applied together; answers the process as it is now.
     public func batchUpdateProcess(
         id: String, updates: [Components.Schemas.BatchUpdateItem]
     ) async throws(ProcessesAPIError) -> Components.Schemas.Process {
-        try await call("POST", "/processes/\(id)/batchUpdates") {
+        try await call(.batchUpdateProcess, [id]) {
             try await api.batchUpdateProcess(
                 path: .init(processId: id), headers: .init(xVersion: .v2026_04_01_processes_preview),
                 body: .json(.init(data: updates))
@@ -223,11 +223,14 @@ public final class ProcessesClient: Sendable {
         }
     }
 
+    /// The most updates one batchUpdateProcess request carries (openapi.yaml's `maxItems`).
+    public static let maximumBatchUpdates = APIOperation.batchUpdateProcess.maximumItems(in: "data") ?? .max
+
     /// One page of processes. `next` is the token of a previous page's `@nextLink`.
     public func listProcessesPage(
         filter: String? = nil, orderBy: String? = nil, pageSize: Int? = nil, next: String? = nil
     ) async throws(ProcessesAPIError) -> Components.Schemas.ProcessList {
-        try await call("GET", "/processes") {
+        try await call(.listProcesses) {
             try await api.listProcesses(
                 query: .init(next: next, maxpagesize: pageSize, filter: filter, orderBy: orderBy),
                 headers: .init(xVersion: .v2026_04_01_processes_preview)
@@ -246,7 +249,7 @@ public final class ProcessesClient: Sendable {
     /// Workiva's own samples send it: IAM documents none on this request.
     func fetchToken() async throws -> (token: String, expiresIn: Double?) {
         let scope = configuration.credentials?.scope
-        let answer = try await call("POST", "/oauth2/token", safeToRepeat: true) {
+        let answer = try await call(.requestToken) {
             try await api.requestToken(
                 headers: .init(),
                 body: .urlEncodedForm(.init(grantType: .clientCredentials, scope: scope))
@@ -255,15 +258,17 @@ public final class ProcessesClient: Sendable {
         return (answer.accessToken, answer.expiresIn.map(Double.init))
     }
 
-    /// Runs one generated-client call and turns whatever it throws into a
-    /// ``ProcessesAPIError`` for `method path`.
+    /// Runs one generated-client call of `operation` (its path parameters'
+    /// values: `values`) and turns whatever it throws into a ``ProcessesAPIError``.
     func call<T>(
-        _ method: String, _ path: String, safeToRepeat: Bool? = nil, _ body: () async throws -> T
+        _ operation: APIOperation, _ values: [String] = [], _ body: () async throws -> T
     ) async throws(ProcessesAPIError) -> T {
         do {
             return try await body()
         } catch {
-            throw Self.translate(error, request: .init(method: method, path: path), safeToRepeat: safeToRepeat ?? (method == "GET"))
+            throw Self.translate(
+                error, request: .init(method: operation.method.rawValue, path: operation.path(values)),
+                safeToRepeat: operation.isSafeToRepeat)
         }
     }
 

@@ -37,11 +37,11 @@ struct RetryMiddleware: ClientMiddleware {
         let body = try await replayable(body)
         let summary = ProcessesAPIError.Request(
             method: request.method.rawValue, path: String((request.path ?? "/").prefix { $0 != "?" }))
-        let isRead = Self.isSafeToRepeat(method: request.method.rawValue, operationID: operationID)
+        let isRead = APIOperation.named(operationID)?.isSafeToRepeat ?? (request.method == .get || request.method == .head)
         let target = request.path ?? "/"
         guard target.utf8.count <= Self.maximumTargetBytes else {
             throw ProcessesAPIError(
-                kind: .validation, code: "requestTooLong",
+                kind: .usage, code: ProcessesAPIError.requestTooLong,
                 message: "the request's path and query are \(target.utf8.count) bytes long; servers refuse more than \(Self.maximumTargetBytes) (check the ids given)",
                 request: summary, hint: "nothing was sent")
         }
@@ -166,11 +166,4 @@ extension RetryMiddleware {
     }
 
     private func seconds(_ s: Double) -> String { Self.seconds(s) }
-
-    /// Whether sending the request again can change nothing: reads, and the
-    /// token request (a second token replaces nothing). Only these are sent
-    /// again when their outcome is unknown.
-    static func isSafeToRepeat(method: String, operationID: String) -> Bool {
-        method == "GET" || method == "HEAD" || operationID == AuthMiddleware.tokenOperation
-    }
 }

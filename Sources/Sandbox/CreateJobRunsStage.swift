@@ -15,14 +15,14 @@ import ProcessesAPI
 /// answers the same requests the same way, and gives the canonical error for
 /// the rest. Tests compare the two paths on valid and broken bodies.
 struct CreateJobRunsStage: ServerMiddleware {
-    static let operationID = "createJobRuns"
+    static let operation = APIOperation.createJobRuns
     let store: SandboxStore
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
     ) async throws -> (HTTPResponse, HTTPBody?) {
         // BodyStage has parsed a JSON body (and only a JSON body).
-        guard operationID == Self.operationID, request.method == .post, let document = ParsedBody.json,
+        guard operationID == Self.operation.id, request.method == Self.operation.method, let document = ParsedBody.json,
             let call = Self.call(path: request.path ?? "", body: document)
         else { return try await next(request, body, metadata) }
         let created = try store.createJobRuns(runID: call.runID, placement: call.placement, jobs: call.jobs)
@@ -51,28 +51,37 @@ struct CreateJobRunsStage: ServerMiddleware {
 
     // MARK: The request target
 
-    /// `/processRuns/{id}/jobRuns` and its query, when nothing in them needs decoding.
+    /// `/processRuns/{processRunId}/jobRuns` and its query, when nothing in them needs decoding.
     /// (Works on UTF-8 bytes: splitting Characters cost 3% of a request under load.)
     static func target(_ path: String) -> (String, SandboxStore.Placement)? {
         let bytes = Array(path.utf8)[...]
         let parts = bytes.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false)
         let segments = parts[0].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard segments.count == 4, segments[0].isEmpty, segments[1].elementsEqual("processRuns".utf8),
-            segments[3].elementsEqual("jobRuns".utf8), let runID = plain(segments[2])
-        else { return nil }
+        let template = operation.templateSegments
+        guard segments.count == template.count + 1, segments[0].isEmpty else { return nil }
+        var runID: String?
+        for (expected, segment) in zip(template, segments.dropFirst()) {
+            if let expected {
+                guard segment.elementsEqual(expected.utf8) else { return nil }
+            } else {
+                guard runID == nil, let value = plain(segment) else { return nil }
+                runID = value
+            }
+        }
+        guard let runID else { return nil }
         var placement = SandboxStore.Placement()
         var seen = (sibling: false, parent: false, before: false)
         for pair in parts.count == 2 ? parts[1].split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false) : [] {
             let nameValue = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard nameValue.count == 2, let value = plain(nameValue[1]) else { return nil }
             let name = nameValue[0]
-            if name.elementsEqual("relativeSiblingId".utf8), !seen.sibling {
+            if name.elementsEqual(CreateJobRunsQuery.relativeSiblingId.rawValue.utf8), !seen.sibling {
                 seen.sibling = true
                 placement.siblingID = value
-            } else if name.elementsEqual("parentGroupId".utf8), !seen.parent {
+            } else if name.elementsEqual(CreateJobRunsQuery.parentGroupId.rawValue.utf8), !seen.parent {
                 seen.parent = true
                 placement.parentGroupID = value
-            } else if name.elementsEqual("before".utf8), !seen.before, value == "true" || value == "false" {
+            } else if name.elementsEqual(CreateJobRunsQuery.before.rawValue.utf8), !seen.before, value == "true" || value == "false" {
                 seen.before = true
                 placement.before = value == "true"
             } else {

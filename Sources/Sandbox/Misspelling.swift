@@ -12,16 +12,10 @@ import ProcessesAPI
 /// body again with the missing member filled in from it, then find that key
 /// unknown (`additionalProperties: false`).
 enum Misspelling {
-    /// The type each operation's JSON body decodes to (the generated server's).
-    static let bodyTypes: [String: any Decodable.Type] = [
-        "createJobRuns": [Components.Schemas.JobRunCreate].self,
-        "createProcess": Components.Schemas.ProcessCreate.self,
-    ]
-
     /// The error to answer instead of `error` (what the generated server threw
     /// for `document`), or nil when it is no misspelling.
     static func error(for error: any Error, document: JSONValue, operationID: String) -> SandboxError? {
-        guard let type = bodyTypes[operationID], case .keyNotFound(let missing, let context) = decodingError(in: error),
+        guard let type = RequestBodyTypes.byOperation[operationID], case .keyNotFound(let missing, let context) = decodingError(in: error),
             let found = misspelt(missing.stringValue, at: context.codingPath, in: document, type: type)
         else { return nil }
         let at = JSONPath.appending(context.codingPath, to: "body")

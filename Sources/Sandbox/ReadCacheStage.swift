@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
+import ProcessesAPI
 import Synchronization
 
 /// Keeps the encoded answer of a getProcessRun until the store changes, so a
@@ -14,7 +15,7 @@ struct ReadCacheStage: ServerMiddleware {
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard operationID == "getProcessRun", request.method == .get else { return try await next(request, body, metadata) }
+        guard operationID == APIOperation.getProcessRun.id, request.method == .get else { return try await next(request, body, metadata) }
         let key = request.path ?? ""
         let revision = store.revision
         if let hit = cache.answer(for: key, at: revision) { return (hit.response, HTTPBody(hit.body)) }

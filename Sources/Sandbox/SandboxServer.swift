@@ -105,8 +105,9 @@ public final class SandboxServer: Sendable {
     /// The Hummingbird application; `onRunning` receives the bound port.
     func application(onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
         let router = Router()
+        let routes = KnownRoutes()
         router.middlewares.add(RequestLogMiddleware(log: requestLog, logger: options.logger))
-        router.middlewares.add(UnknownRouteMiddleware())
+        router.middlewares.add(UnknownRouteMiddleware(routes: routes))
         addAdminRoutes(to: router)
         try SandboxAPI(store: store, tokens: tokens).registerHandlers(
             on: router,
@@ -115,6 +116,7 @@ public final class SandboxServer: Sendable {
             middlewares: [
                 ErrorStage(), VersionStage(), BodyStage(), FaultStage(injector: injector), AuthStage(tokens: tokens, limits: limits),
             ] + (options.fastPaths ? [ReadCacheStage(store: store, cache: readCache), CreateJobRunsStage(store: store)] : []))
+        routes.learn(from: router)
         var quiet = Logger(label: "procsh.sandbox.http")
         quiet.logLevel = .critical
         return Application(

@@ -302,7 +302,7 @@ extension SandboxStore {
 
 extension SandboxStore {
     /// The most updates one batchUpdateProcess request may carry.
-    static let maximumBatchUpdates = 3000
+    static let maximumBatchUpdates = APIOperation.batchUpdateProcess.maximumItems(in: "data") ?? .max
 
     /// Renames jobs and groups of a process, all or none: every update is
     /// checked (a known job or group of this process, a name that is not

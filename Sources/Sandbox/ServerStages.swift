@@ -38,7 +38,7 @@ struct ErrorStage: ServerMiddleware {
             inner = server.underlyingError
         }
         if let sandbox = inner as? SandboxError { return sandbox }
-        let isToken = AuthStage.tokenOperations.contains(operationID)
+        let isToken = APIOperation.isTokenRequest(operationID)
         if let decoding = inner as? DecodingError {
             let (target, message) = describe(decoding)
             if isToken {
@@ -117,7 +117,7 @@ struct VersionStage: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let value = request.headerFields[Self.header]
         guard value == APIVersion.current else {
-            if AuthStage.tokenOperations.contains(operationID) {  // the token endpoint answers in OAuth's shape
+            if APIOperation.isTokenRequest(operationID) {  // the token endpoint answers in OAuth's shape
                 guard let value else { return try await next(request, body, metadata) }
                 throw SandboxError.oauth(
                     400, "invalid_request", "X-Version \(value) is not served here: send X-Version: \(APIVersion.current) or none")
@@ -230,10 +230,6 @@ extension JSONValue {
 /// Bearer tokens and scopes for the API; HTTP Basic for the token request.
 /// Then the per-client rate limit.
 struct AuthStage: ServerMiddleware {
-    /// The token request, at its current path and at the 2022-01-01 one (`/iam/v1/oauth2/token`).
-    static let tokenOperations: Set<String> = ["requestToken", "requestTokenLegacy"]
-    /// Operations that change state need `file:write`; the rest `file:read`.
-    static let writes: Set<String> = ["createJobRuns", "createProcess", "runProcess", "trashProcess", "batchUpdateProcess"]
 
     let tokens: TokenBook
     let limits: ClientRateLimits
@@ -242,7 +238,7 @@ struct AuthStage: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let authorization = request.headerFields[.authorization] ?? ""
-        if Self.tokenOperations.contains(operationID) {
+        if APIOperation.isTokenRequest(operationID) {
             var caller = Caller()
             if authorization.lowercased().hasPrefix("basic ") {
                 guard let decoded = Data(base64Encoded: String(authorization.dropFirst(6).trimmingOptionalWhitespace)),
@@ -260,7 +256,8 @@ struct AuthStage: ServerMiddleware {
         else {
             throw SandboxError.unauthorized
         }
-        let needed = Self.writes.contains(operationID) ? "file:write" : "file:read"
+        // The scope openapi.yaml gives the operation (an unknown one needs the widest).
+        let needed = APIOperation.named(operationID)?.scope ?? "file:write"
         guard grant.scopes.contains(needed) else { throw SandboxError.forbidden }
         try limits.take(client: grant.clientID, operationID: operationID)
         return try await Caller.$current.withValue(Caller(clientID: grant.clientID)) { try await next(request, body, metadata) }
@@ -312,7 +309,7 @@ struct FaultStage: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String, next: NextStage
     ) async throws -> (HTTPResponse, HTTPBody?) {
         // The token endpoint is left alone: faults test how clients handle API calls.
-        if AuthStage.tokenOperations.contains(operationID) { return try await next(request, body, metadata) }
+        if APIOperation.isTokenRequest(operationID) { return try await next(request, body, metadata) }
         if injector.plan.latency > 0 { try await Task.sleep(for: .seconds(injector.plan.latency)) }
         guard let fault = injector.draw(for: operationID) else { return try await next(request, body, metadata) }
         switch fault {

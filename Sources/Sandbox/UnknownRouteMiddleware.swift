@@ -1,42 +1,69 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// Answers a request that no route takes with the API's error document
 /// instead of a bare 404: 405 with `Allow` when the path exists for other
-/// methods, 404 naming the paths there are otherwise.
+/// methods, 404 naming the paths there are otherwise. The routes are the
+/// router's own (openapi.yaml's operations and the admin endpoints), read
+/// once they are all registered (``KnownRoutes/learn(from:)``).
 struct UnknownRouteMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The sandbox's paths (`*`: one segment) and their methods, as openapi.yaml and the admin routes define them.
-    static var routes: [(path: [Substring], methods: [HTTPRequest.Method])] {
-        [
-            (["oauth2", "token"], [.post]), (["iam", "v1", "oauth2", "token"], [.post]), (["processes"], [.get, .post]), (["processes", "*"], [.get]),
-            (["processes", "*", "run"], [.post]), (["processRuns", "*"], [.get]), (["processRuns", "*", "jobRuns"], [.post]),
-            (["_sandbox", "reset"], [.post]), (["_sandbox", "state"], [.get]), (["_sandbox", "requests"], [.get]),
-            (["_sandbox", "stats"], [.get]),
-        ]
-    }
+    let routes: KnownRoutes
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            return Self.answer(method: request.method, path: request.uri.path)
+            return routes.answer(method: request.method, path: request.uri.path)
+        }
+    }
+}
+
+/// The paths a router serves, and their methods.
+final class KnownRoutes: Sendable {
+    struct Route {
+        /// The path's segments; `{name}` and `*` stand for any one segment.
+        var segments: [String]
+        var methods: [HTTPRequest.Method]
+        var template: String { "/" + segments.joined(separator: "/") }
+
+        func matches(_ path: [Substring]) -> Bool {
+            segments.count == path.count
+                && zip(segments, path).allSatisfy { template, segment in
+                    template.hasPrefix("{") || template == "*" || template == segment
+                }
         }
     }
 
-    static func answer(method: HTTPRequest.Method, path: String) -> Response {
-        let segments = path.split(separator: "/")
-        let matching = routes.first { route in
-            route.path.count == segments.count && zip(route.path, segments).allSatisfy { $0 == "*" || $0 == $1 }
+    private let routes = Mutex<[Route]>([])
+
+    /// Reads `router`'s routes (call it after every route is added).
+    func learn<Context>(from router: Router<Context>) {
+        var found: [Route] = []
+        for route in router.routes {
+            let segments = route.path.components.map(\.description)
+            if let i = found.firstIndex(where: { $0.segments == segments }) {
+                found[i].methods.append(route.method)
+            } else {
+                found.append(Route(segments: segments, methods: [route.method]))
+            }
         }
+        routes.withLock { $0 = found }
+    }
+
+    /// The 405 or 404 for `method path`.
+    func answer(method: HTTPRequest.Method, path: String) -> Response {
+        let segments = path.split(separator: "/")
+        let known = routes.withLock { $0 }
         var error: SandboxError
-        if let allowed = matching?.methods {
+        if let allowed = known.first(where: { $0.matches(segments) })?.methods {
             let names = allowed.map(\.rawValue).joined(separator: ", ")
             error = SandboxError(405, code: "405", message: "\(method.rawValue) is not allowed on \(path); allowed: \(names)")
             error.headers[.allow] = names
         } else {
-            error = .notFound(
-                "no such path: \(path); the API's paths are /processes, /processes/{processId}, /processes/{processId}/run, /processRuns/{processRunId}, /processRuns/{processRunId}/jobRuns, /oauth2/token (and /iam/v1/oauth2/token)")
+            let api = known.map(\.template).filter { !$0.hasPrefix("/_sandbox") }.sorted()
+            error = .notFound("no such path: \(path); the API's paths are \(api.joined(separator: ", "))")
         }
         var headers = HTTPFields(error.headers)
         headers[.contentType] = "application/json; charset=utf-8"

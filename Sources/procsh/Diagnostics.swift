@@ -40,7 +40,7 @@ struct Diagnostics {
     /// front of the text (the prompt's errors, as lua.c).
     @discardableResult
     func report(
-        _ stack: LuaStack, status: Int32, showingName: Bool = true, error: ProcessesAPIError? = nil, exitStatus: Int32? = nil
+        _ stack: LuaStack, status: Int32, showingName: Bool = true, error: ScriptError? = nil, exitStatus: Int32? = nil
     ) -> Int32 {
         guard json else { return Console.report(stack, status: status, progname: showingName ? progname : nil) }
         guard status != LUA_OK else { return status }
@@ -49,11 +49,12 @@ struct Diagnostics {
         var metadata: Logger.Metadata = [:]
         if !frames.isEmpty { metadata["traceback"] = .array(frames.map { .string($0) }) }
         if let exitStatus { metadata["exitStatus"] = "\(exitStatus)" }
-        if let error {
-            metadata["kind"] = .string(error.kind.rawValue)
+        if let script = error {
+            let error = script.error
+            metadata["kind"] = .string(script.kind.rawValue)
             if let status = error.status { metadata["status"] = "\(status)" }
             if let code = error.code { metadata["code"] = .string(code) }
-            if let field = error.field { metadata["field"] = .string(field) }
+            if let field = script.field { metadata["field"] = .string(field) }
             if let request = error.request { metadata["request"] = .string(request.description) }
         }
         Console.writeError(StandardErrorLogHandler.jsonLine(level: .error, message: message, metadata: metadata))

@@ -44,7 +44,7 @@ import Testing
             kind: .api, status: 404, code: "404", message: "Could not find process run id x", target: "processRunId",
             meta: ["k": "v"], details: [.init(code: "c", message: "m", target: "t")], retryAfter: 2, retryable: false,
             request: .init(method: "POST", path: "/processRuns/x/jobRuns"), attempts: 1)
-        ScriptError.push(error, extra: [("created", [])], onto: state.stack)
+        ScriptError(error, extra: [("created", [])]).push(onto: state.stack)
         state.stack.setGlobal("e")
         _ = try state.run(
             """
@@ -60,11 +60,20 @@ import Testing
     }
 
     @Test(arguments: [
-        (ProcessesAPIError.Kind.validation, nil, Int32(65)), (.usage, nil, 64), (.auth, nil, 77), (.timeout, nil, 75),
+        (ProcessesAPIError.Kind.usage, nil, Int32(64)), (.auth, nil, 77), (.timeout, nil, 75),
         (.transport, nil, 69), (.api, 400, 65), (.api, 404, 65), (.api, 409, 65), (.api, 401, 77), (.api, 403, 77),
         (.api, 429, 75), (.api, 503, 75), (.api, 500, 69), (.api, 502, 69),
     ] as [(ProcessesAPIError.Kind, Int?, Int32)])
     func exitStatuses(kind: ProcessesAPIError.Kind, status: Int?, expected: Int32) {
-        #expect(ExitStatus.of(ProcessesAPIError(kind: kind, status: status, message: "m")) == expected)
+        #expect(ExitStatus.of(ScriptError(ProcessesAPIError(kind: kind, status: status, message: "m"))) == expected)
+    }
+
+    @Test func validationErrorsAreTheScriptsOwn() {
+        let invalid = ScriptError(ValidationError(code: .missingField, field: "jobs[1].action", message: "required, but missing"))
+        #expect(invalid.kind == .validation && ExitStatus.of(invalid) == 65)
+        #expect(invalid.description == "validation: jobs[1].action: required, but missing")
+        // A request too long to send was made of the script's values.
+        let tooLong = ScriptError(ProcessesAPIError(kind: .usage, code: ProcessesAPIError.requestTooLong, message: "too long"))
+        #expect(tooLong.kind == .validation && tooLong.description == "validation: too long")
     }
 }

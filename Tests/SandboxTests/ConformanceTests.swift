@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import ProcessesAPI
 import Testing
 
 @testable import Sandbox
@@ -22,6 +23,23 @@ struct ConformanceTests {
             #expect(unknown.status == 404)
             #expect(unknown.json?["message"]?.stringValue?.hasPrefix("no such path: /nothing/here") == true)
             #expect(unknown.headers["Content-Type"].first?.hasPrefix("application/json") == true)
+        }
+    }
+
+    @Test("the routes are openapi.yaml's operations: each path allows its operations' methods, and a 404 lists every path")
+    func routesAreTheDocumentsOperations() async throws {
+        try await Fixture.with { f in
+            let byPath = Dictionary(grouping: APIOperation.all, by: \.path)
+            for (path, operations) in byPath {
+                let concrete = path.replacingOccurrences(of: #"\{[^}]+\}"#, with: "x", options: .regularExpression)
+                let answer = try await f.raw("PATCH", concrete)
+                #expect(answer.status == 405, "\(path)")
+                let allowed = Set((answer.headers["Allow"].first ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                #expect(allowed == Set(operations.map(\.method.rawValue)), "\(path): Allow \(allowed)")
+            }
+            let unknown = try await f.raw("GET", "/nothing/here")
+            let listed = unknown.json?["message"]?.stringValue?.components(separatedBy: "the API's paths are ").last ?? ""
+            #expect(Set(listed.components(separatedBy: ", ")) == Set(byPath.keys), "\(listed)")
         }
     }
 

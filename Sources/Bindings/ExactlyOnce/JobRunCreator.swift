@@ -145,14 +145,18 @@ final class JobRunCreator {
     private func send(
         _ batch: ArraySlice<JSONValue>, at placement: JobRunPlacement, after last: String?, position: Int, depth: Int
     ) throws(Failure) -> [JSONValue] {
-        let request = ProcessesClient.JSONRequest(
-            operationID: "createJobRuns", method: .post, path: ["processRuns", runID, "jobRuns"], query: placement.query,
-            body: .array(Array(batch)))
+        let body = JSONValue.array(Array(batch))
+        let (runID, placement) = (self.runID, placement)
         let failed = position..<(position + batch.count)
         let answer: JSONValue
         do throws(ProcessesAPIError) {
-            answer = try session.write(
-                { client async throws(ProcessesAPIError) in try await client.send(json: request) },
+            answer = try session.send(
+                .createJobRuns,
+                { client async throws(ProcessesAPIError) in
+                    try await client.json.createJobRuns(
+                        processRunId: runID, relativeSiblingId: placement.sibling, parentGroupId: placement.group,
+                        before: placement.beforeValue, body: body)
+                },
                 pretend: { JobRunsModule.pretendJobRuns(batch, group: placement.group, session: session) })
         } catch {
             guard reconciles, !session.dryRun, error.mayHaveBeenDone else { throw Failure(error: error, failed: failed) }

@@ -149,7 +149,8 @@ extension APISession {
         let sent = Date()
         let run: Components.Schemas.ProcessRun
         do {
-            run = try write(
+            run = try send(
+                .runProcess,
                 { client async throws(ProcessesAPIError) in try await client.runProcess(id: id, sendProcessCompleteEmail: email) },
                 pretend: { Components.Schemas.ProcessRun(id: madeUpID("run"), status: "running") })
         } catch {

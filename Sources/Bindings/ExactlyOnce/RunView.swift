@@ -98,14 +98,8 @@ struct JobRunPlacement: Equatable {
     var group: String?
     var before: Bool?
 
-    /// The query, in the order of openapi.yaml.
-    var query: [(name: String, value: String)] {
-        var query: [(name: String, value: String)] = []
-        if let sibling { query.append(("relativeSiblingId", sibling)) }
-        if let group { query.append(("parentGroupId", group)) }
-        if let before { query.append(("before", before ? "true" : "false")) }
-        return query
-    }
+    /// `before` as createJobRuns' query gives it (a string, as in Workiva's documentation).
+    var beforeValue: String? { before.map { $0 ? "true" : "false" } }
 
     /// After a sibling: each batch goes after the last job run of the one before.
     var isAfterSibling: Bool { sibling != nil && before == false }

@@ -24,7 +24,7 @@ enum JobRunsModule {
                 do throws(ValidationError) {
                     job = try builder.build(spec, at: builder.action)
                 } catch {
-                    throw ScriptError(error.apiError())
+                    throw ScriptError(error)
                 }
                 try? args.stack.push(json: job)
                 return 1
@@ -94,7 +94,7 @@ enum JobRunsModule {
             // Conformed: an empty table where the schema says array is an empty array.
             return try Schema.array(of: RequestSchemas.jobRun).conformed(value, at: "jobs").arrayValue ?? items
         } catch {
-            throw ScriptError(error.apiError())
+            throw ScriptError(error)
         }
     }
 

@@ -8,7 +8,7 @@ enum ProcessRunsModule {
     static func push(onto stack: LuaStack, session: APISession) throws(LuaError) {
         let module = ModuleTable(stack, name: "processruns", size: 10)
         module.add("get") { args in
-            try session.get(args, "processRun", what: "a process run", operationID: "getProcessRun", collection: "processRuns")
+            try session.get(args, "processRun", what: "a process run", read: session.readProcessRun, remembers: true)
         }
         module.add("wait") { args in try ProcessRunsModule.wait(args, session: session) }
         // The tree walkers are plain Lua (TreeWalkers.swift), compiled on first use.
@@ -30,21 +30,19 @@ extension APISession {
         }
     }
 
-    /// `module.get(id [, { excludeGeneratedJobs = bool }])`: reads
-    /// `/collection/id` and pushes the answer as Lua tables (one result).
+    /// `module.get(id [, { excludeGeneratedJobs = bool }])`: reads one with
+    /// `read` and pushes the answer as Lua tables (one result); a whole run
+    /// read is kept when it `remembers`.
     func get(
-        _ args: CallArguments, _ argument: String, what: String, operationID: String, collection: String
+        _ args: CallArguments, _ argument: String, what: String,
+        read: (_ id: String, _ excludeGeneratedJobs: Bool?) throws(ProcessesAPIError) -> JSONValue, remembers: Bool = false
     ) throws(ScriptError) -> Int32 {
         let id = try args.id(1, name: argument, what: what)
         let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
         let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
-        let query = exclude.map { [(name: "excludeGeneratedJobs", value: "\($0)")] } ?? []
-        let request = ProcessesClient.JSONRequest(operationID: operationID, method: .get, path: [collection, id], query: query)
-        let answer = try call { () throws(ProcessesAPIError) in
-            try read { client async throws(ProcessesAPIError) in try await client.send(json: request) }
-        }
+        let answer = try call { () throws(ProcessesAPIError) in try read(id, exclude) }
         // A whole run's tree is what tells later creates' lost answers apart (docs/lua-api.md, "Exactly once").
-        if operationID == "getProcessRun" && exclude != true { remember(run: answer, id: id) }
+        if remembers && exclude != true { remember(run: answer, id: id) }
         try? args.stack.push(json: answer)
         return 1
     }

@@ -4,7 +4,7 @@ import ProcessesAPI
 
 extension ProcessesModule {
     /// The most renames one batchUpdateProcess request carries (openapi.yaml's `maxItems`).
-    static let renamesPerRequest = 3000
+    static let renamesPerRequest = ProcessesClient.maximumBatchUpdates
 
     /// `processes.rename(process, renames)`: renames jobs and groups, each
     /// `{job = id, name = "..."}`, `{group = id, name = "..."}` or an item in
@@ -35,7 +35,8 @@ extension ProcessesModule {
         repeat {
             let chunk = Array(updates[start..<min(start + Self.renamesPerRequest, updates.count)])
             process = try session.call { () throws(ProcessesAPIError) in
-                try session.write(
+                try session.send(
+                    .batchUpdateProcess,
                     { client async throws(ProcessesAPIError) in try await client.batchUpdateProcess(id: id, updates: chunk) },
                     pretend: {
                         var pretended = Components.Schemas.Process(id: id)
@@ -49,27 +50,6 @@ extension ProcessesModule {
         return 1
     }
 
-    /// A BatchUpdateItem of openapi.yaml, and the member its `type` names.
-    static let batchUpdateItem: Schema = {
-        let update = Schema.object(ObjectSchema(members: [required("id", .nonEmptyString), required("newName", .nonEmptyString)]))
-        return .object(ObjectSchema(
-            members: [
-                required("type", .oneOf(["jobName", "groupName"])),
-                optional("jobNameUpdate", update),
-                optional("groupNameUpdate", update),
-            ],
-            check: { members, path throws(ValidationError) in
-                guard case .string(let type) = members["type"] else { return }
-                let (wanted, other) = type == "jobName" ? ("jobNameUpdate", "groupNameUpdate") : ("groupNameUpdate", "jobNameUpdate")
-                if members[wanted] == nil {
-                    throw ValidationError(code: .missingField, field: JSONPath.member(path, wanted), message: "missing: a \(type) update carries \(wanted)")
-                }
-                if members[other] != nil {
-                    throw ValidationError(code: .unknownField, field: JSONPath.member(path, other), message: "a \(type) update carries \(wanted), not \(other)")
-                }
-            }))
-    }()
-
     /// One rename as the API takes it, from either form; `field` names it in errors.
     static func update(_ item: JSONValue, at field: String, _ args: CallArguments) throws(ScriptError) -> Components.Schemas.BatchUpdateItem {
         guard case .object(let members) = item else {
@@ -77,9 +57,9 @@ extension ProcessesModule {
         }
         if members["type"] != nil {  // the API's own shape
             do throws(ValidationError) {
-                try Self.batchUpdateItem.validate(item, at: field)
+                try RequestSchemas.batchUpdateItem.validate(item, at: field)
             } catch {
-                throw ScriptError(error.apiError())
+                throw ScriptError(error)
             }
             return try ModelCoding.model(Components.Schemas.BatchUpdateItem.self, from: item, field: field)
         }

@@ -10,7 +10,7 @@ enum ProcessesModule {
         let known = KnownRuns()
         module.add("list") { args in try list(args, session: session) }
         module.add("get") { args in
-            try session.get(args, "process", what: "a process", operationID: "getProcess", collection: "processes")
+            try session.get(args, "process", what: "a process", read: session.readProcess)
         }
         module.add("create") { args in
             guard args.stack.type(at: 1) == .table else {
@@ -21,7 +21,7 @@ enum ProcessesModule {
             do throws(ValidationError) {
                 definition = try RequestSchemas.process.conformed(given, at: "process")
             } catch {
-                throw ScriptError(error.apiError())
+                throw ScriptError(error)
             }
             if Self.nesting(of: definition) > Self.maximumNesting {
                 throw args.invalid(
@@ -30,8 +30,8 @@ enum ProcessesModule {
             }
             let model = try ModelCoding.model(Components.Schemas.ProcessCreate.self, from: definition, field: "process")
             let process = try session.call { () throws(ProcessesAPIError) in
-                try session.write(
-                    { client async throws(ProcessesAPIError) in try await client.createProcess(model) },
+                try session.send(
+                    .createProcess, { client async throws(ProcessesAPIError) in try await client.createProcess(model) },
                     pretend: {
                         var members = definition.objectValue ?? [:]
                         members["id"] = .string(session.madeUpID("process"))
@@ -57,15 +57,15 @@ enum ProcessesModule {
         module.add("trash") { args in
             let id = try args.id(1, name: "process", what: "a process")
             try session.call { () throws(ProcessesAPIError) in
-                try session.write({ client async throws(ProcessesAPIError) in try await client.trashProcess(id: id) }, pretend: {})
+                try session.send(.trashProcess, { client async throws(ProcessesAPIError) in try await client.trashProcess(id: id) }, pretend: {})
             }
             return 0
         }
         module.add("validate") { args in
             let id = try args.id(1, name: "process", what: "a process")
-            // It changes nothing, so a dry run sends it too (as it sends reads).
+            // It changes nothing (file:read), so a dry run sends it too.
             let result = try session.call { () throws(ProcessesAPIError) in
-                try session.read { client async throws(ProcessesAPIError) in try await client.validateProcess(id: id) }
+                try session.send(.validateProcess) { client async throws(ProcessesAPIError) in try await client.validateProcess(id: id) }
             }
             try? args.stack.push(json: ModelCoding.json(result.errors))
             return 1

@@ -14,9 +14,10 @@ struct JobBuilder: Sendable {
         self.action = action
         self.member = member
         let members = arguments.members.map { member in
-            Self.principalFields.contains(member.name)
+            Self.isPrincipal(member)
                 ? ObjectSchema.Member(name: member.name, schema: Self.principal, required: member.required) : member
         }
+        principalFields = arguments.members.filter(Self.isPrincipal).map(\.name)
         fields = ObjectSchema(members: members + [optional("triggerType", RequestSchemas.triggerType)])
     }
 
@@ -24,8 +25,16 @@ struct JobBuilder: Sendable {
     static let sendTask = all.first { $0.action == "sendTask" }!
     static let contentRequest = all.first { $0.action == "contentRequest" }!
 
-    /// The members that name a user or group.
-    static let principalFields = ["assignee", "approver"]
+    /// The members that name a user or group (`assignee`, `approver`).
+    let principalFields: [String]
+
+    /// openapi.yaml's schema of a user or group in a request.
+    static let principalSchema = "PrincipalCreate"
+
+    static func isPrincipal(_ member: ObjectSchema.Member) -> Bool {
+        if case .reference(principalSchema) = member.schema { return true }
+        return false
+    }
 
     /// A principal as builders take it: `"user123"` (a user), or `{id=, type=}`
     /// where `type` defaults to "user".
@@ -34,21 +43,25 @@ struct JobBuilder: Sendable {
         choose: { value in
             switch value {
             case .string: return .nonEmptyString
-            case .object:
-                return .object(ObjectSchema(members: [
-                    required("id", .nonEmptyString),
-                    optional("type", .oneOf(["user", "group"])),
-                ]))
+            case .object: return principalTable
             default: return nil
             }
         })
+
+    /// A principal's table, whose `type` may be left out.
+    static let principalTable: Schema = {
+        guard case .object(let object) = RequestSchemas.named(principalSchema) else { preconditionFailure("PrincipalCreate is not an object") }
+        return .object(ObjectSchema(members: object.members.map { member in
+            member.name == "type" ? optional(member.name, member.schema) : member
+        }))
+    }()
 
     /// The job spec for `arguments` (found at `path`), or the first thing wrong with them.
     func build(_ arguments: JSONValue, at path: String) throws(ValidationError) -> JSONValue {
         let arguments = try Schema.object(fields).conformed(arguments, at: path)
         var members = arguments.objectValue ?? [:]
         members["triggerType"] = nil
-        for key in Self.principalFields {
+        for key in principalFields {
             if let value = members[key] { members[key] = Self.normalise(principal: value) }
         }
         return .object([

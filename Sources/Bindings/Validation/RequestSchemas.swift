@@ -1,89 +1,109 @@
 import JSON
-import LuaKit
+import ProcessesAPI
 
-/// The request bodies of openapi.yaml, as procsh checks them before sending.
-/// Keep in step with openapi.yaml's `*Create` schemas (BindingsTests checks
-/// the spec's own examples against these).
+/// The request bodies of openapi.yaml, as procsh checks them before sending:
+/// the document's schemas (``APISchema/components``) read into ``Schema``,
+/// plus the rules the document states in words (`action` must equal
+/// `arguments.type`; a batch update's `type` names the member it carries).
 enum RequestSchemas {
-    /// A user or group: `{id = "user123", type = "user"}`.
-    static let principal = Schema.object(
-        ObjectSchema(members: [
-            required("id", .nonEmptyString),
-            required("type", .oneOf(["user", "group"])),
-        ]))
+    /// One job run to create (an item of createJobRuns' body).
+    static let jobRun = named("JobRunCreate")
+    /// A process definition (createProcess' body).
+    static let process = named("ProcessCreate")
+    /// One rename of batchUpdateProcess' body.
+    static let batchUpdateItem = named("BatchUpdateItem")
 
-    static let sendTaskArgs = ObjectSchema(members: [
-            required("assignee", principal),
-            required("title", .nonEmptyString),
-            optional("dueDate", .date),
-            optional("approver", principal),
-            optional("document", .string),
-        ])
+    /// The actions a job run can be created with (the cases of the union
+    /// `arguments` is), their arguments member and its schema.
+    static let actions: [(name: String, member: String, arguments: ObjectSchema)] = {
+        guard case .union(let discriminator, let cases) = APISchema.named("JobRunCreate").member("arguments")?.resolved else {
+            preconditionFailure("openapi.yaml: JobRunCreate.arguments is not a union")
+        }
+        return cases.map { action in
+            guard case .object(let object) = action.schema.resolved,
+                let member = object.members.first(where: { $0.required && $0.name != discriminator }),
+                case .object(let arguments)? = components[member.schema.referenceName ?? ""]
+            else { preconditionFailure("openapi.yaml: the arguments of \(action.value) are not {type, <action>Args}") }
+            return (action.value, member.name, arguments)
+        }
+    }()
 
-    static let contentRequestArgs = ObjectSchema(members: [
-            required("assignee", principal),
-            required("title", .nonEmptyString),
-            required("document", .nonEmptyString),
-            required("section", .nonEmptyString),
-            optional("approver", principal),
-            optional("instructions", .string),
-        ])
+    static let triggerType = translate(APISchema.named("JobRunCreate").member("triggerType")!)
+    /// A principal's `type` (user or group).
+    static let principalType = translate(APISchema.named("PrincipalCreate").member("type")!)
 
-    /// The actions a job run can be created with, and their arguments member.
-    static let actions: [(name: String, member: String, arguments: ObjectSchema)] = [
-        ("sendTask", "sendTaskArgs", sendTaskArgs),
-        ("contentRequest", "contentRequestArgs", contentRequestArgs),
+    /// The component `name`, as a ``Schema``.
+    static func named(_ name: String) -> Schema {
+        guard let schema = components[name] else { preconditionFailure("openapi.yaml has no schema \(name)") }
+        return schema
+    }
+
+    /// Every component, translated once; a reference stays one (``Schema/reference(_:)``).
+    static let components: [String: Schema] = Dictionary(
+        uniqueKeysWithValues: APISchema.components.map { name, schema in (name, translate(schema, name: name)) })
+
+    /// The rules openapi.yaml states in words, by the schema they belong to.
+    static let rules: [String: @Sendable (_ members: [String: JSONValue], _ path: String) throws(ValidationError) -> Void] = [
+        "JobRunCreate": { members, path throws(ValidationError) in
+            guard case .string(let action) = members["action"],
+                case .string(let type) = members["arguments"]?["type"], action != type
+            else { return }
+            throw ValidationError(
+                code: .invalidValue, field: JSONPath.member(path, "action"),
+                message: "'\(action)' does not match arguments.type '\(type)' (they name the same action)")
+        },
+        "BatchUpdateItem": { members, path throws(ValidationError) in
+            guard case .string(let type) = members["type"] else { return }
+            let (wanted, other) = type == "jobName" ? ("jobNameUpdate", "groupNameUpdate") : ("groupNameUpdate", "jobNameUpdate")
+            if members[wanted] == nil {
+                throw ValidationError(code: .missingField, field: JSONPath.member(path, wanted), message: "missing: a \(type) update carries \(wanted)")
+            }
+            if members[other] != nil {
+                throw ValidationError(code: .unknownField, field: JSONPath.member(path, other), message: "a \(type) update carries \(wanted), not \(other)")
+            }
+        },
     ]
 
-    /// `arguments`: `type` names the action, `<type>Args` carries its arguments.
-    static let arguments = Schema.union(
-        discriminator: "type",
-        cases: actions.map { action in
-            (action.name, .object(ObjectSchema(members: [
-                required("type", .oneOf([action.name])),
-                required(action.member, .object(action.arguments)),
-            ])))
-        })
+    /// `schema` as the validator reads it; `name` is the component's, for its rules.
+    static func translate(_ schema: APISchema, name: String? = nil) -> Schema {
+        switch schema {
+        case .string(let rule): return .string(StringRule(minLength: rule.minLength, values: rule.values, isDate: rule.format == "date"))
+        case .integer(let rule): return .integer((rule.minimum ?? .min)...(rule.maximum ?? .max))
+        case .number: return .number
+        case .boolean: return .boolean
+        case .array(let items, _, _): return .array(of: translate(items))
+        case .object(let object):
+            return .object(ObjectSchema(
+                members: object.members.map { .init(name: $0.name, schema: translate($0.schema), required: $0.required) },
+                allowsOthers: !object.closed, check: name.flatMap { rules[$0] }))
+        case .union(let discriminator, let cases):
+            return .union(discriminator: discriminator, cases: cases.map { ($0.value, translate($0.schema)) })
+        case .oneOf(let alternatives), .anyOf(let alternatives): return choice(among: alternatives)
+        case .nullable(let inner): return translate(inner)  // nil is an absent value
+        case .reference(let name): return .reference(name)
+        case .any: return .any
+        }
+    }
 
-    static let triggerType = Schema.oneOf(["whenEligible"])
-
-    /// One job run to create (an item of createJobRuns' body).
-    static let jobRun = Schema.object(
-        ObjectSchema(
-            members: [
-                required("action", .oneOf(actions.map(\.name))),
-                required("arguments", arguments),
-                optional("triggerType", triggerType),
-            ],
-            check: { members, path throws(ValidationError) in
-                guard case .string(let action) = members["action"],
-                    case .string(let type) = members["arguments"]?["type"], action != type
-                else { return }
-                throw ValidationError(
-                    code: .invalidValue, field: JSONPath.member(path, "action"),
-                    message: "'\(action)' does not match arguments.type '\(type)' (they name the same action)")
-            }))
-
-    /// A group of a process definition.
-    static let group: Schema = .object(
-        ObjectSchema(members: [
-            required("name", .nonEmptyString),
-            required("parallel", .boolean),
-            optional("children", .array(of: processChild)),
-        ]))
-
-    /// A child of a process definition: a job (it has `action`) or a group.
-    static let processChild: Schema = .choice(
-        describe: "a job ({action=, arguments=}) or a group ({name=, parallel=})",
-        choose: { value in
+    /// One of several objects with no discriminator: the one that declares most
+    /// of the value's members (none: the value is none of them).
+    static func choice(among alternatives: [APISchema]) -> Schema {
+        let objects = alternatives.map { alternative -> (name: String?, object: APIObjectSchema?) in
+            guard case .object(let object) = alternative.resolved else { return (alternative.referenceName, nil) }
+            return (alternative.referenceName, object)
+        }
+        let describe = objects.map { entry in
+            let required = entry.object?.requiredNames.map { "\($0)=" }.joined(separator: ", ") ?? ""
+            return "\(entry.object?.title ?? "an object") ({\(required)})"
+        }.joined(separator: " or ")
+        return .choice(describe: describe) { value in
             guard case .object(let members) = value else { return nil }
-            return members["action"] != nil || members["arguments"] != nil ? jobRun : group
-        })
-
-    /// A process definition (createProcess' body).
-    static let process = Schema.object(
-        ObjectSchema(members: [
-            required("name", .nonEmptyString),
-            optional("children", .array(of: processChild)),
-        ]))
+            var best: (schema: Schema, declared: Int)?
+            for (alternative, entry) in zip(alternatives, objects) {
+                let declared = entry.object?.members.reduce(0) { $0 + (members[$1.name] != nil ? 1 : 0) } ?? 0
+                if declared > (best?.declared ?? 0) { best = (translate(alternative), declared) }
+            }
+            return best?.schema
+        }
+    }
 }

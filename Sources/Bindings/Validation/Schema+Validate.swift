@@ -27,6 +27,15 @@ extension Schema {
         case .boolean:
             guard case .bool = value else { throw .wrongType(path, expected: "a boolean", got: value) }
             return nil
+        case .number:
+            switch value {
+            case .integer, .double: return nil
+            default: throw .wrongType(path, expected: "a number", got: value)
+            }
+        case .any:
+            return nil
+        case .reference(let name):
+            return try RequestSchemas.named(name).change(of: value, at: path)
         case .integer(let range):
             guard let i = value.integerValue else { throw .wrongType(path, expected: "an integer", got: value) }
             guard range.contains(i) else {
@@ -77,7 +86,7 @@ extension ObjectSchema {
     /// (``Schema/conformed(_:at:)``), else nil.
     fileprivate func change(of members: [String: JSONValue], at path: String) throws(ValidationError) -> [String: JSONValue]? {
         let names = self.members.map(\.name)
-        for key in members.keys.sorted() where member(named: key) == nil {
+        for key in members.keys.sorted() where !allowsOthers && member(named: key) == nil {
             throw ValidationError(
                 code: .unknownField, field: JSONPath.member(path, key),
                 message: "unknown field '\(key)'\(Suggestion.phrase(for: key, among: names)); the fields are \(names.joined(separator: ", "))")

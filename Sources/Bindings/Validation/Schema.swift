@@ -2,14 +2,20 @@ import JSON
 
 /// What a request's JSON must look like, checked before anything is sent.
 ///
-/// A small mirror of the request schemas in openapi.yaml (which the server
-/// enforces too): procsh checks first so that a mistake is reported with the
-/// path a script uses (`jobs[2].arguments.sendTaskArgs.assignee`) and a
-/// suggestion, and so that nothing is sent when anything is wrong.
+/// openapi.yaml's request schemas as the bindings read them
+/// (``RequestSchemas``), and the builders' own: procsh checks first (the server
+/// enforces them too) so that a mistake is reported with the path a script
+/// uses (`jobs[2].arguments.sendTaskArgs.assignee`) and a suggestion, and so
+/// that nothing is sent when anything is wrong.
 indirect enum Schema: Sendable {
     case string(StringRule)
     case boolean
     case integer(ClosedRange<Int64>)
+    case number
+    /// Any value.
+    case any
+    /// A component of openapi.yaml, by name (``RequestSchemas/named(_:)``).
+    case reference(String)
     case object(ObjectSchema)
     case array(of: Schema)
     /// One of several objects, chosen by a member's string value (`type`).
@@ -32,7 +38,8 @@ struct StringRule: Sendable {
     var isDate = false
 }
 
-/// An object's members; nothing else is allowed (a misspelt name is an error).
+/// An object's members; unless it `allowsOthers`, nothing else is allowed (a
+/// misspelt name is an error).
 struct ObjectSchema: Sendable {
     struct Member: Sendable {
         let name: String
@@ -41,6 +48,7 @@ struct ObjectSchema: Sendable {
     }
 
     let members: [Member]
+    var allowsOthers = false
     /// Rules that tie members together (`action` must equal `arguments.type`).
     var check: (@Sendable (_ members: [String: JSONValue], _ path: String) throws(ValidationError) -> Void)? = nil
 

@@ -19,8 +19,4 @@ struct ValidationError: Error {
         self.message = message
     }
 
-    /// The error a script sees (`kind = "validation"`).
-    func apiError() -> ProcessesAPIError {
-        ProcessesAPIError(kind: .validation, code: code.rawValue, message: message, field: field)
-    }
 }
