@@ -103,7 +103,7 @@ struct CreateJobRunsStage: ServerMiddleware {
 
     static func jobRunCreate(_ value: JSONValue) -> Components.Schemas.JobRunCreate? {
         guard case .object(let members) = value,
-            members.keys.allSatisfy({ $0 == "action" || $0 == "arguments" || $0 == "triggerType" }),
+            only(members, Names.jobRunCreate),
             let action = members["action"]?.stringValue.flatMap(Components.Schemas.JobRunCreate.ActionPayload.init(rawValue:)),
             case .object(let arguments)? = members["arguments"],
             let type = arguments["type"]?.stringValue
@@ -129,7 +129,7 @@ struct CreateJobRunsStage: ServerMiddleware {
     }
 
     static func sendTaskArgs(_ value: JSONValue) -> Components.Schemas.SendTaskArgsCreate? {
-        guard case .object(let m) = value, only(m, ["assignee", "title", "dueDate", "approver", "document"]),
+        guard case .object(let m) = value, only(m, Names.sendTaskArgs),
             let assignee = m["assignee"].flatMap(principal), let title = m["title"]?.stringValue,
             let dueDate = optionalString(m["dueDate"]), let approver = optionalPrincipal(m["approver"]),
             let document = optionalString(m["document"])
@@ -138,7 +138,7 @@ struct CreateJobRunsStage: ServerMiddleware {
     }
 
     static func contentRequestArgs(_ value: JSONValue) -> Components.Schemas.ContentRequestArgsCreate? {
-        guard case .object(let m) = value, only(m, ["assignee", "title", "document", "section", "approver", "instructions"]),
+        guard case .object(let m) = value, only(m, Names.contentRequestArgs),
             let assignee = m["assignee"].flatMap(principal), let title = m["title"]?.stringValue,
             let document = m["document"]?.stringValue, let section = m["section"]?.stringValue,
             let approver = optionalPrincipal(m["approver"]), let instructions = optionalString(m["instructions"])
@@ -165,8 +165,23 @@ struct CreateJobRunsStage: ServerMiddleware {
         return principal(value).map { .some($0) }
     }
 
-    static func only(_ members: [String: JSONValue], _ allowed: [String]) -> Bool {
+    static func only(_ members: [String: JSONValue], _ allowed: Set<String>) -> Bool {
         members.keys.allSatisfy(allowed.contains)
+    }
+
+    /// The members openapi.yaml gives each request object: a body with any
+    /// other goes to the generated server (a member added to the document is
+    /// never dropped here; the models' initialisers, generated from the same
+    /// document, stop the build when a required one is added).
+    enum Names {
+        static let jobRunCreate = of("JobRunCreate")
+        static let sendTaskArgs = of("SendTaskArgsCreate")
+        static let contentRequestArgs = of("ContentRequestArgsCreate")
+
+        static func of(_ schema: String) -> Set<String> {
+            guard case .object(let object) = APISchema.named(schema) else { return [] }
+            return Set(object.members.map(\.name))
+        }
     }
 
     // MARK: The answer

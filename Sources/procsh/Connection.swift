@@ -33,6 +33,8 @@ enum Connection {
             }
         } catch let error as ProcessesAPIError {
             throw Settings.Failure(message: "\(settings.target.source): \(error.message)", status: ExitStatus.usage)
+        } catch let failure as Settings.Failure {
+            throw failure
         } catch {
             throw Settings.Failure(message: "\(error)", status: ExitStatus.unavailable)
         }
@@ -84,7 +86,14 @@ final class InProcessSandbox: SandboxControl {
         options.port = 0
         let server = SandboxServer(options: options)
         return InProcessSandbox(
-            try Blocking.wait({ () async throws in try await server.start() }, stopped: { _ in SandboxStartError(message: "interrupted while the sandbox was starting") }))
+            try Blocking.wait({ () async throws in try await server.start() }, stopped: { interruption in
+                switch interruption {
+                case .signal: return Settings.Failure(message: "interrupted while the sandbox was starting", status: ExitStatus.unavailable)
+                case .deadline:
+                    return Settings.Failure(
+                        message: "the run's time limit (--timeout) passed while the sandbox was starting", status: ExitStatus.temporaryFailure)
+                }
+            }))
     }
 
     var url: String { sandbox.baseURL.absoluteString }

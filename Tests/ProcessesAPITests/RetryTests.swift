@@ -73,6 +73,17 @@ struct RetryTests {
         #expect(server.apiRequests.count == 2)
     }
 
+    /// openapi.yaml gives validateProcess the scope file:read: a POST that changes nothing is retried as a read.
+    @Test func aPostThatNeedsOnlyReadScopeIsRetriedAsARead() async throws {
+        let server = FakeServer { _, n in n == 1 ? Answer(status: 500, body: "<html>oops</html>") : .json(200, #"{"errors": []}"#) }
+        let result = try await makeClient(server).validateProcess(id: "p-1")
+        #expect(result.errors.isEmpty)
+        #expect(server.apiRequests.count == 2)
+        // A write that failed the same way is not.
+        #expect(APIOperation.validateProcess.isSafeToRepeat && !APIOperation.createProcess.isSafeToRepeat)
+        #expect(!APIOperation.trashProcess.isSafeToRepeat && APIOperation.requestTokenLegacy.isSafeToRepeat)
+    }
+
     @Test func connectionFailureBeforeSendingIsRetriedEvenForPost() async throws {
         let server = FakeServer { _, n in
             if n == 1 { throw HTTPClientError.connectTimeout }
