@@ -47,7 +47,7 @@ public struct ProcessListing: AsyncSequence, Sendable {
 
         /// The `$next` token of a `@nextLink`, after checking the link stays on the API's host.
         static func nextToken(from link: String, api: URL) throws(ProcessesAPIError) -> String {
-            let request = ProcessesAPIError.Request(method: "GET", path: "/processes")
+            let request = ProcessesAPIError.Request(.listProcesses)
             guard let url = URLComponents(string: link) else {
                 throw ProcessesAPIError(kind: .transport, message: "@nextLink '\(link)' is not a URL", request: request)
             }
@@ -62,7 +62,7 @@ public struct ProcessListing: AsyncSequence, Sendable {
                         request: request)
                 }
             }
-            guard let token = url.queryItems?.first(where: { $0.name == "$next" })?.value, !token.isEmpty else {
+            guard let token = url.queryItems?.first(where: { $0.name == ListProcessesQuery.next.rawValue })?.value, !token.isEmpty else {
                 throw ProcessesAPIError(kind: .transport, message: "@nextLink '\(link)' has no $next token", request: request)
             }
             return token

@@ -178,10 +178,7 @@ struct CreateJobRunsStage: ServerMiddleware {
         static let sendTaskArgs = of("SendTaskArgsCreate")
         static let contentRequestArgs = of("ContentRequestArgsCreate")
 
-        static func of(_ schema: String) -> Set<String> {
-            guard case .object(let object) = APISchema.named(schema) else { return [] }
-            return Set(object.members.map(\.name))
-        }
+        static func of(_ schema: String) -> Set<String> { Set(APIObjectSchema.memberNames(of: .reference(schema))) }
     }
 
     // MARK: The answer

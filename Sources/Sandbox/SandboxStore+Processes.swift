@@ -28,10 +28,13 @@ extension SandboxStore {
         var nextLink: String?
         if offset + page.count < all.count {
             var components = URLComponents()
-            components.path = "/processes"
-            components.queryItems = [URLQueryItem(name: "$next", value: String(offset + page.count)), URLQueryItem(name: "$maxpagesize", value: String(size))]
-                + (filter.map { [URLQueryItem(name: "$filter", value: $0)] } ?? [])
-                + (orderBy.map { [URLQueryItem(name: "$orderBy", value: $0)] } ?? [])
+            components.path = APIOperation.listProcesses.path
+            components.queryItems = [
+                URLQueryItem(name: ListProcessesQuery.next.rawValue, value: String(offset + page.count)),
+                URLQueryItem(name: ListProcessesQuery.maxpagesize.rawValue, value: String(size)),
+            ]
+                + (filter.map { [URLQueryItem(name: ListProcessesQuery.filter.rawValue, value: $0)] } ?? [])
+                + (orderBy.map { [URLQueryItem(name: ListProcessesQuery.orderBy.rawValue, value: $0)] } ?? [])
             nextLink = components.string
         }
         return .init(data: page.map { $0.response(latestRun: latest[$0.id]) }, nextLink: nextLink)

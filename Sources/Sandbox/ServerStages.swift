@@ -91,10 +91,13 @@ struct ErrorStage: ServerMiddleware {
         }
     }
 
-    static let queryNames: Set<String> = [
-        "relativeSiblingId", "parentGroupId", "before", "excludeGeneratedJobs", "$next", "$maxpagesize", "$filter", "$orderBy",
-        "grant_type", "client_id", "client_secret", "scope",
-    ]
+    /// The names a query or a form has in openapi.yaml: every operation's query
+    /// parameters and the token request's form fields.
+    static let queryNames: Set<String> = Set(
+        APIOperation.all.flatMap { operation in
+            operation.parameters.filter { $0.location == .query }.map(\.name)
+                + (operation.body?.content == .form ? APIObjectSchema.memberNames(of: operation.body!.schema) : [])
+        })
 
     static func typeName(_ type: Any.Type) -> String {
         let name = "\(type)"

@@ -168,7 +168,7 @@ final class JobRunCreator {
                 error: ProcessesAPIError(
                     kind: .transport, code: "invalidResponse",
                     message: "the answer is not an array of \(batch.count) job run(s)",
-                    request: .init(method: "POST", path: "/processRuns/\(runID)/jobRuns"),
+                    request: .init(.createJobRuns, runID),
                     hint: ProcessesAPIError.unknownOutcomeHint),
                 failed: failed)
         }

@@ -49,7 +49,7 @@ extension JobRunsModule {
             throw ScriptError(ProcessesAPIError(
                 kind: .api, status: 404, code: "notFound",
                 message: "\(name.dropFirst("opts.".count)) \(id) is not in process run \(runID)", target: name,
-                request: .init(method: "GET", path: "/processRuns/\(runID)"), hint: "nothing was created"))
+                request: .init(.getProcessRun, runID), hint: "nothing was created"))
         }
         // The job runs of the group by key, the first of each.
         var standing: [String: JSONValue] = [:]

@@ -126,7 +126,7 @@ enum JobRunsModule {
             return (try jobs(args, at: 2), try options(args, at: 3, extra: extra))
         } catch {
             var refused = error
-            refused.error.request = .init(method: "POST", path: "/processRuns/\(runID)/jobRuns")
+            refused.error.request = .init(.createJobRuns, runID)
             refused.error.hint = "nothing was sent"
             throw refused
         }

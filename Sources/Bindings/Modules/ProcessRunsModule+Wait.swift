@@ -149,7 +149,7 @@ extension ProcessRunsModule {
         let error = ProcessesAPIError(
             kind: .timeout, code: "waitTimeout",
             message: "processruns.wait gave up after \(text(timeout)) s (\(reads)) waiting for \(what); last seen: \(seen)",
-            meta: .object(meta), request: .init(method: "GET", path: "/processRuns/\(id)"))
+            meta: .object(meta), request: .init(.getProcessRun, id))
         return ScriptError(error, extra: last.map { [(key: "run", value: $0)] } ?? [])
     }
 

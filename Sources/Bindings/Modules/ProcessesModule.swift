@@ -92,7 +92,7 @@ enum ProcessesModule {
                 throw ScriptError(ProcessesAPIError(
                     kind: .transport, code: "invalidResponse",
                     message: "the process's latest run (\(run["id"]?.stringValue ?? "no id")) shows no created.dateTime, so it cannot be compared with opts.since",
-                    request: .init(method: "GET", path: "/processes/\(id)")))
+                    request: .init(.getProcess, id)))
             }
             if created < since {
                 args.stack.pushNil()

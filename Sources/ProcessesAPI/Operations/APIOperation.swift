@@ -121,3 +121,10 @@ public struct APIOperation: Sendable, Hashable, CustomStringConvertible {
         return values
     }
 }
+
+extension ProcessesAPIError.Request {
+    /// A request of `operation`, with `values` in its path parameters' places.
+    public init(_ operation: APIOperation, _ values: String...) {
+        self.init(method: operation.method.rawValue, path: operation.path(values))
+    }
+}

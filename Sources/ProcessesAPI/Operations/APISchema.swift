@@ -102,6 +102,12 @@ public struct APIObjectSchema: Sendable {
         self.closed = closed
     }
 
+    /// The members' names of `schema`, when it is an object.
+    public static func memberNames(of schema: APISchema) -> [String] {
+        guard case .object(let object) = schema.resolved else { return [] }
+        return object.members.map(\.name)
+    }
+
     /// The required members' names, in the document's order.
     public var requiredNames: [String] { members.filter(\.required).map(\.name) }
 }
