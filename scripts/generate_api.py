@@ -133,12 +133,21 @@ class Document:
         return ".object(APIObjectSchema(\n%s%s))" % (inner, (",\n" + inner).join(arguments))
 
     def schemas_file(self):
+        # One typed constant per schema: a single literal of them all takes the
+        # type checker many seconds.
+        names = list(self.components["schemas"])
         lines = [HEADER, "extension APISchema {",
                  "    /// openapi.yaml's component schemas, by name.",
                  "    public static let components: [String: APISchema] = ["]
-        for name, node in self.components["schemas"].items():
-            lines.append("        %s: %s," % (swift_string(name), self.schema(node, 8)))
+        for name in names:
+            lines.append("        %s: Document.%s," % (swift_string(name), lower_first(name)))
         lines.append("    ]")
+        lines.append("")
+        lines.append("    /// The schemas, one constant each.")
+        lines.append("    enum Document {")
+        for name in names:
+            lines.append("        static let %s: APISchema = %s" % (lower_first(name), self.schema(self.components["schemas"][name], 8)))
+        lines.append("    }")
         lines.append("}")
         return "\n".join(lines) + "\n"
 

@@ -3,29 +3,79 @@
 extension APISchema {
     /// openapi.yaml's component schemas, by name.
     public static let components: [String: APISchema] = [
-        "ApiVersion": .string(APIStringRule(values: ["2026-04-01.processes.preview"])),
-        "PrincipalCreate": .object(APIObjectSchema(
+        "ApiVersion": Document.apiVersion,
+        "PrincipalCreate": Document.principalCreate,
+        "Principal": Document.principal,
+        "UserReference": Document.userReference,
+        "AuditAction": Document.auditAction,
+        "RunStatus": Document.runStatus,
+        "SendTaskArgsCreate": Document.sendTaskArgsCreate,
+        "ContentRequestArgsCreate": Document.contentRequestArgsCreate,
+        "SendTaskArgumentsCreate": Document.sendTaskArgumentsCreate,
+        "ContentRequestArgumentsCreate": Document.contentRequestArgumentsCreate,
+        "CreatableActionArguments": Document.creatableActionArguments,
+        "SendTaskArgs": Document.sendTaskArgs,
+        "ContentRequestArgs": Document.contentRequestArgs,
+        "SendTaskArguments": Document.sendTaskArguments,
+        "ContentRequestArguments": Document.contentRequestArguments,
+        "CertificationArguments": Document.certificationArguments,
+        "CertificationApproverGeneratedArguments": Document.certificationApproverGeneratedArguments,
+        "CertificationSignerGeneratedArguments": Document.certificationSignerGeneratedArguments,
+        "CertificationConditionalApproverGeneratedArguments": Document.certificationConditionalApproverGeneratedArguments,
+        "CertificationPhaseFinalizerGeneratedArguments": Document.certificationPhaseFinalizerGeneratedArguments,
+        "ActionArguments": Document.actionArguments,
+        "JobRunArguments": Document.jobRunArguments,
+        "JobRunCreate": Document.jobRunCreate,
+        "JobRun": Document.jobRun,
+        "GroupRun": Document.groupRun,
+        "ProcessRunChild": Document.processRunChild,
+        "ProcessRun": Document.processRun,
+        "Job": Document.job,
+        "Group": Document.group,
+        "ProcessChild": Document.processChild,
+        "Process": Document.process,
+        "GroupCreate": Document.groupCreate,
+        "ProcessChildCreate": Document.processChildCreate,
+        "ProcessCreate": Document.processCreate,
+        "ProcessList": Document.processList,
+        "ProcessValidation": Document.processValidation,
+        "ProcessValidationError": Document.processValidationError,
+        "BatchUpdate": Document.batchUpdate,
+        "BatchUpdateItem": Document.batchUpdateItem,
+        "NameUpdate": Document.nameUpdate,
+        "RunProcessRequest": Document.runProcessRequest,
+        "ErrorDetail": Document.errorDetail,
+        "Error": Document.error,
+        "TokenRequest": Document.tokenRequest,
+        "TokenResponse": Document.tokenResponse,
+        "OAuthError": Document.oAuthError,
+    ]
+
+    /// The schemas, one constant each.
+    enum Document {
+        static let apiVersion: APISchema = .string(APIStringRule(values: ["2026-04-01.processes.preview"]))
+        static let principalCreate: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule(minLength: 1)), required: true),
                 .init("type", .string(APIStringRule(values: ["user", "group"])), required: true),
             ],
-            closed: true)),
-        "Principal": .object(APIObjectSchema(
+            closed: true))
+        static let principal: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule()), required: true),
                 .init("type", .string(APIStringRule()), required: false),
-            ])),
-        "UserReference": .object(APIObjectSchema(
+            ]))
+        static let userReference: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule()), required: false),
-            ])),
-        "AuditAction": .object(APIObjectSchema(
+            ]))
+        static let auditAction: APISchema = .object(APIObjectSchema(
             members: [
                 .init("dateTime", .string(APIStringRule(format: "date-time")), required: false),
                 .init("user", .reference("UserReference"), required: false),
-            ])),
-        "RunStatus": .string(APIStringRule()),
-        "SendTaskArgsCreate": .object(APIObjectSchema(
+            ]))
+        static let runStatus: APISchema = .string(APIStringRule())
+        static let sendTaskArgsCreate: APISchema = .object(APIObjectSchema(
             members: [
                 .init("assignee", .reference("PrincipalCreate"), required: true),
                 .init("title", .string(APIStringRule(minLength: 1)), required: true),
@@ -33,8 +83,8 @@ extension APISchema {
                 .init("approver", .reference("PrincipalCreate"), required: false),
                 .init("document", .string(APIStringRule()), required: false),
             ],
-            closed: true)),
-        "ContentRequestArgsCreate": .object(APIObjectSchema(
+            closed: true))
+        static let contentRequestArgsCreate: APISchema = .object(APIObjectSchema(
             members: [
                 .init("assignee", .reference("PrincipalCreate"), required: true),
                 .init("title", .string(APIStringRule(minLength: 1)), required: true),
@@ -43,34 +93,34 @@ extension APISchema {
                 .init("approver", .reference("PrincipalCreate"), required: false),
                 .init("instructions", .string(APIStringRule()), required: false),
             ],
-            closed: true)),
-        "SendTaskArgumentsCreate": .object(APIObjectSchema(
+            closed: true))
+        static let sendTaskArgumentsCreate: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["sendTask"])), required: true),
                 .init("sendTaskArgs", .reference("SendTaskArgsCreate"), required: true),
             ],
-            closed: true)),
-        "ContentRequestArgumentsCreate": .object(APIObjectSchema(
+            closed: true))
+        static let contentRequestArgumentsCreate: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["contentRequest"])), required: true),
                 .init("contentRequestArgs", .reference("ContentRequestArgsCreate"), required: true),
             ],
-            closed: true)),
-        "CreatableActionArguments": .union(
+            closed: true))
+        static let creatableActionArguments: APISchema = .union(
             discriminator: "type",
             cases: [
                 ("sendTask", .reference("SendTaskArgumentsCreate")),
                 ("contentRequest", .reference("ContentRequestArgumentsCreate")),
-            ]),
-        "SendTaskArgs": .object(APIObjectSchema(
+            ])
+        static let sendTaskArgs: APISchema = .object(APIObjectSchema(
             members: [
                 .init("assignee", .reference("Principal"), required: false),
                 .init("title", .string(APIStringRule()), required: false),
                 .init("dueDate", .string(APIStringRule(format: "date")), required: false),
                 .init("approver", .reference("Principal"), required: false),
                 .init("document", .string(APIStringRule()), required: false),
-            ])),
-        "ContentRequestArgs": .object(APIObjectSchema(
+            ]))
+        static let contentRequestArgs: APISchema = .object(APIObjectSchema(
             members: [
                 .init("assignee", .reference("Principal"), required: false),
                 .init("title", .string(APIStringRule()), required: false),
@@ -78,42 +128,42 @@ extension APISchema {
                 .init("section", .string(APIStringRule()), required: false),
                 .init("approver", .reference("Principal"), required: false),
                 .init("instructions", .string(APIStringRule()), required: false),
-            ])),
-        "SendTaskArguments": .object(APIObjectSchema(
+            ]))
+        static let sendTaskArguments: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["sendTask"])), required: true),
                 .init("sendTaskArgs", .reference("SendTaskArgs"), required: false),
-            ])),
-        "ContentRequestArguments": .object(APIObjectSchema(
+            ]))
+        static let contentRequestArguments: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["contentRequest"])), required: true),
                 .init("contentRequestArgs", .reference("ContentRequestArgs"), required: false),
-            ])),
-        "CertificationArguments": .object(APIObjectSchema(
+            ]))
+        static let certificationArguments: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["certification"])), required: true),
                 .init("certificationArgs", .object(APIObjectSchema()), required: false),
-            ])),
-        "CertificationApproverGeneratedArguments": .object(APIObjectSchema(
+            ]))
+        static let certificationApproverGeneratedArguments: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["certificationApproverGenerated"])), required: true),
                 .init("certApproverArgs", .object(APIObjectSchema()), required: false),
-            ])),
-        "CertificationSignerGeneratedArguments": .object(APIObjectSchema(
+            ]))
+        static let certificationSignerGeneratedArguments: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["certificationSignerGenerated"])), required: true),
                 .init("certSignerArgs", .object(APIObjectSchema()), required: false),
-            ])),
-        "CertificationConditionalApproverGeneratedArguments": .object(APIObjectSchema(
+            ]))
+        static let certificationConditionalApproverGeneratedArguments: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["certificationConditionalApproverGenerated"])), required: true),
-            ])),
-        "CertificationPhaseFinalizerGeneratedArguments": .object(APIObjectSchema(
+            ]))
+        static let certificationPhaseFinalizerGeneratedArguments: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["certificationPhaseFinalizerGenerated"])), required: true),
                 .init("certPhaseFinalizerArgs", .object(APIObjectSchema()), required: false),
-            ])),
-        "ActionArguments": .union(
+            ]))
+        static let actionArguments: APISchema = .union(
             discriminator: "type",
             cases: [
                 ("sendTask", .reference("SendTaskArguments")),
@@ -123,20 +173,20 @@ extension APISchema {
                 ("certificationSignerGenerated", .reference("CertificationSignerGeneratedArguments")),
                 ("certificationConditionalApproverGenerated", .reference("CertificationConditionalApproverGeneratedArguments")),
                 ("certificationPhaseFinalizerGenerated", .reference("CertificationPhaseFinalizerGeneratedArguments")),
-            ]),
-        "JobRunArguments": .anyOf([
+            ])
+        static let jobRunArguments: APISchema = .anyOf([
             .reference("ActionArguments"),
             .object(APIObjectSchema()),
-        ]),
-        "JobRunCreate": .object(APIObjectSchema(
+        ])
+        static let jobRunCreate: APISchema = .object(APIObjectSchema(
             title: "a job",
             members: [
                 .init("action", .string(APIStringRule(values: ["sendTask", "contentRequest"])), required: true),
                 .init("arguments", .reference("CreatableActionArguments"), required: true),
                 .init("triggerType", .string(APIStringRule(values: ["whenEligible"])), required: false),
             ],
-            closed: true)),
-        "JobRun": .object(APIObjectSchema(
+            closed: true))
+        static let jobRun: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule()), required: true),
                 .init("ordinal", .integer(APIIntegerRule()), required: false),
@@ -146,8 +196,8 @@ extension APISchema {
                 .init("triggerType", .nullable(.string(APIStringRule())), required: false),
                 .init("status", .reference("RunStatus"), required: false),
                 .init("name", .string(APIStringRule()), required: false),
-            ])),
-        "GroupRun": .object(APIObjectSchema(
+            ]))
+        static let groupRun: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule()), required: false),
                 .init("name", .string(APIStringRule()), required: false),
@@ -165,12 +215,12 @@ extension APISchema {
                 .init("triggerType", .nullable(.string(APIStringRule())), required: false),
                 .init("ordinal", .integer(APIIntegerRule()), required: false),
                 .init("parent", .nullable(.string(APIStringRule())), required: false),
-            ])),
-        "ProcessRunChild": .oneOf([
+            ]))
+        static let processRunChild: APISchema = .oneOf([
             .reference("GroupRun"),
             .reference("JobRun"),
-        ]),
-        "ProcessRun": .object(APIObjectSchema(
+        ])
+        static let processRun: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule()), required: true),
                 .init("name", .string(APIStringRule()), required: false),
@@ -179,8 +229,8 @@ extension APISchema {
                 .init("created", .reference("AuditAction"), required: false),
                 .init("modified", .reference("AuditAction"), required: false),
                 .init("children", .array(.reference("ProcessRunChild")), required: false),
-            ])),
-        "Job": .object(APIObjectSchema(
+            ]))
+        static let job: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule()), required: true),
                 .init("ordinal", .integer(APIIntegerRule()), required: false),
@@ -189,8 +239,8 @@ extension APISchema {
                 .init("arguments", .reference("JobRunArguments"), required: false),
                 .init("triggerType", .nullable(.string(APIStringRule())), required: false),
                 .init("name", .string(APIStringRule()), required: false),
-            ])),
-        "Group": .object(APIObjectSchema(
+            ]))
+        static let group: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule()), required: false),
                 .init("name", .string(APIStringRule()), required: false),
@@ -199,12 +249,12 @@ extension APISchema {
                 .init("children", .array(.reference("ProcessChild")), required: false),
                 .init("ordinal", .integer(APIIntegerRule()), required: false),
                 .init("parent", .nullable(.string(APIStringRule())), required: false),
-            ])),
-        "ProcessChild": .oneOf([
+            ]))
+        static let processChild: APISchema = .oneOf([
             .reference("Group"),
             .reference("Job"),
-        ]),
-        "Process": .object(APIObjectSchema(
+        ])
+        static let process: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule()), required: true),
                 .init("name", .string(APIStringRule()), required: false),
@@ -212,71 +262,71 @@ extension APISchema {
                 .init("created", .reference("AuditAction"), required: false),
                 .init("modified", .reference("AuditAction"), required: false),
                 .init("children", .array(.reference("ProcessChild")), required: false),
-            ])),
-        "GroupCreate": .object(APIObjectSchema(
+            ]))
+        static let groupCreate: APISchema = .object(APIObjectSchema(
             title: "a group",
             members: [
                 .init("name", .string(APIStringRule(minLength: 1)), required: true),
                 .init("parallel", .boolean, required: true),
                 .init("children", .array(.reference("ProcessChildCreate")), required: false),
             ],
-            closed: true)),
-        "ProcessChildCreate": .oneOf([
+            closed: true))
+        static let processChildCreate: APISchema = .oneOf([
             .reference("JobRunCreate"),
             .reference("GroupCreate"),
-        ]),
-        "ProcessCreate": .object(APIObjectSchema(
+        ])
+        static let processCreate: APISchema = .object(APIObjectSchema(
             members: [
                 .init("name", .string(APIStringRule(minLength: 1)), required: true),
                 .init("children", .array(.reference("ProcessChildCreate")), required: false),
             ],
-            closed: true)),
-        "ProcessList": .object(APIObjectSchema(
+            closed: true))
+        static let processList: APISchema = .object(APIObjectSchema(
             members: [
                 .init("data", .array(.reference("Process")), required: true),
                 .init("@nextLink", .string(APIStringRule()), required: false),
-            ])),
-        "ProcessValidation": .object(APIObjectSchema(
+            ]))
+        static let processValidation: APISchema = .object(APIObjectSchema(
             members: [
                 .init("errors", .array(.reference("ProcessValidationError")), required: true),
-            ])),
-        "ProcessValidationError": .object(APIObjectSchema(
+            ]))
+        static let processValidationError: APISchema = .object(APIObjectSchema(
             members: [
                 .init("code", .string(APIStringRule()), required: true),
                 .init("message", .string(APIStringRule()), required: true),
                 .init("target", .string(APIStringRule()), required: false),
                 .init("meta", .object(APIObjectSchema()), required: false),
-            ])),
-        "BatchUpdate": .object(APIObjectSchema(
+            ]))
+        static let batchUpdate: APISchema = .object(APIObjectSchema(
             members: [
                 .init("data", .array(.reference("BatchUpdateItem"), minItems: 0, maxItems: 3000), required: true),
             ],
-            closed: true)),
-        "BatchUpdateItem": .object(APIObjectSchema(
+            closed: true))
+        static let batchUpdateItem: APISchema = .object(APIObjectSchema(
             members: [
                 .init("type", .string(APIStringRule(values: ["jobName", "groupName"])), required: true),
                 .init("jobNameUpdate", .reference("NameUpdate"), required: false),
                 .init("groupNameUpdate", .reference("NameUpdate"), required: false),
             ],
-            closed: true)),
-        "NameUpdate": .object(APIObjectSchema(
+            closed: true))
+        static let nameUpdate: APISchema = .object(APIObjectSchema(
             members: [
                 .init("id", .string(APIStringRule(minLength: 1)), required: true),
                 .init("newName", .string(APIStringRule(minLength: 1)), required: true),
             ],
-            closed: true)),
-        "RunProcessRequest": .object(APIObjectSchema(
+            closed: true))
+        static let runProcessRequest: APISchema = .object(APIObjectSchema(
             members: [
                 .init("sendProcessCompleteEmail", .boolean, required: false),
             ],
-            closed: true)),
-        "ErrorDetail": .object(APIObjectSchema(
+            closed: true))
+        static let errorDetail: APISchema = .object(APIObjectSchema(
             members: [
                 .init("code", .string(APIStringRule()), required: false),
                 .init("message", .string(APIStringRule()), required: false),
                 .init("target", .string(APIStringRule()), required: false),
-            ])),
-        "Error": .object(APIObjectSchema(
+            ]))
+        static let error: APISchema = .object(APIObjectSchema(
             members: [
                 .init("code", .string(APIStringRule()), required: true),
                 .init("message", .string(APIStringRule()), required: false),
@@ -284,27 +334,27 @@ extension APISchema {
                 .init("documentationUrl", .nullable(.string(APIStringRule())), required: false),
                 .init("target", .string(APIStringRule()), required: false),
                 .init("meta", .object(APIObjectSchema()), required: false),
-            ])),
-        "TokenRequest": .object(APIObjectSchema(
+            ]))
+        static let tokenRequest: APISchema = .object(APIObjectSchema(
             members: [
                 .init("grant_type", .string(APIStringRule(values: ["client_credentials"])), required: true),
                 .init("client_id", .string(APIStringRule()), required: false),
                 .init("client_secret", .string(APIStringRule()), required: false),
                 .init("scope", .string(APIStringRule()), required: false),
             ],
-            closed: true)),
-        "TokenResponse": .object(APIObjectSchema(
+            closed: true))
+        static let tokenResponse: APISchema = .object(APIObjectSchema(
             members: [
                 .init("access_token", .string(APIStringRule()), required: true),
                 .init("expires_in", .integer(APIIntegerRule()), required: false),
                 .init("scope", .string(APIStringRule()), required: false),
                 .init("token_type", .string(APIStringRule()), required: true),
-            ])),
-        "OAuthError": .object(APIObjectSchema(
+            ]))
+        static let oAuthError: APISchema = .object(APIObjectSchema(
             members: [
                 .init("error", .string(APIStringRule()), required: true),
                 .init("error_description", .string(APIStringRule()), required: false),
                 .init("error_uri", .string(APIStringRule()), required: false),
-            ])),
-    ]
+            ]))
+    }
 }
