@@ -95,8 +95,11 @@ extension SandboxStore {
     }
 
     /// Checks one job against the rules the schema cannot express and makes its record.
-    static func record(for job: Components.Schemas.JobRunCreate, index: Int, id: String, state: State) throws(SandboxError) -> JobRecord {
-        let base = JSONPath.item("body", index)
+    /// `base` is where the job is in the request (`body[3]` in createJobRuns').
+    static func record(
+        for job: Components.Schemas.JobRunCreate, index: Int, id: String, state: State, at base: String? = nil
+    ) throws(SandboxError) -> JobRecord {
+        let base = base ?? JSONPath.item("body", index)
         switch job.arguments {
         case .sendTask(let arguments):
             guard job.action == .sendTask else { throw mismatch(job.action.rawValue, "sendTask", base) }
@@ -177,15 +180,49 @@ extension SandboxStore {
         return document
     }
 
-    /// A real calendar date written YYYY-MM-DD.
-    static func checkDate(_ text: String, _ target: String, _ index: Int) throws(SandboxError) {
+    /// A real calendar date written YYYY-MM-DD; `target` ends with the member's
+    /// name, `index` is the job's (none for the process's own dates).
+    static func checkDate(_ text: String, _ target: String, _ index: Int?) throws(SandboxError) {
         guard CalendarDate.isValid(text) else {
+            let member = target.split(separator: ".").last.map(String.init) ?? target
+            var meta: [String: JSONValue] = ["argumentName": .string(member)]
+            if let index { meta["jobIndex"] = .integer(Int64(index)) }
             throw .invalid(
-                "invalidDate", "dueDate \"\(text)\" is not a real date in the form YYYY-MM-DD", target: target,
-                meta: ["argumentName": "dueDate", "jobIndex": .integer(Int64(index))])
+                "invalidDate", "\(member) \"\(text)\" is not a real date in the form YYYY-MM-DD", target: target, meta: meta)
         }
     }
 
+}
+
+extension Components.Schemas.JobCreate {
+    /// The job as createJobRuns takes it: the action from `arguments.type`,
+    /// users (plain ids here) as user principals. Members createJobRuns has
+    /// no place for are added by `SandboxStore.withProcessOnlyArguments`.
+    var jobRun: Components.Schemas.JobRunCreate {
+        func user(_ id: String) -> Components.Schemas.PrincipalCreate { .init(id: id, _type: .user) }
+        let trigger = triggerType.flatMap { Components.Schemas.JobRunCreate.TriggerTypePayload(rawValue: $0.rawValue) }
+        switch arguments {
+        case .sendTask(let a):
+            let args = a.sendTaskArgs
+            return .init(
+                action: .sendTask,
+                arguments: .sendTask(.init(
+                    _type: .sendTask,
+                    sendTaskArgs: .init(
+                        assignee: user(args.assigneeUser), title: args.title, dueDate: args.dueDate, approver: args.approverUser.map(user)))),
+                triggerType: trigger)
+        case .contentRequest(let a):
+            let args = a.contentRequestArgs
+            return .init(
+                action: .contentRequest,
+                arguments: .contentRequest(.init(
+                    _type: .contentRequest,
+                    contentRequestArgs: .init(
+                        assignee: user(args.assigneeUser), title: args.title, document: args.document, section: args.section,
+                        approver: args.approverUser.map(user), instructions: args.instructions))),
+                triggerType: trigger)
+        }
+    }
 }
 
 extension Components.Schemas.PrincipalCreate {

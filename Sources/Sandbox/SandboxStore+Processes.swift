@@ -121,34 +121,70 @@ extension SandboxStore {
         return a != b ? a > b : order > otherOrder
     }
 
-    /// Creates a process from its definition; its jobs are checked as createJobRuns checks them.
+    /// Creates a process from its definition (Workiva's createProcess shape:
+    /// the options, and the tree under `root`). Its jobs are checked as
+    /// createJobRuns checks them once their users (plain ids there) are read as
+    /// user principals. The root's children become the process's top level.
     func createProcess(_ definition: Components.Schemas.ProcessCreate) throws(SandboxError) -> Components.Schemas.Process {
         try withState { (state: inout State) throws(SandboxError) -> Components.Schemas.Process in
             var jobIndex = 0
-            func nodes(_ children: [Components.Schemas.ProcessChildCreate]) throws(SandboxError) -> [Seed.Node] {
+            func nodes(of group: Components.Schemas.GroupCreate?, at path: String) throws(SandboxError) -> [Seed.Node] {
                 var result: [Seed.Node] = []
-                for child in children {
-                    switch child {
-                    case .JobRunCreate(let job):
-                        let record = try Self.record(for: job, index: jobIndex, id: state.newID("job"), state: state)
+                for (i, child) in (group?.children ?? []).enumerated() {
+                    let here = JSONPath.item(JSONPath.member(path, "children"), i)
+                    switch (child._type, child.job, child.group) {
+                    case (.job, let job?, nil):
+                        let at = JSONPath.member(here, "job")
+                        var record = try Self.record(for: job.jobRun, index: jobIndex, id: state.newID("job"), state: state, at: at)
+                        record.arguments = try Self.withProcessOnlyArguments(job.arguments, record.arguments, at: at, index: jobIndex)
                         jobIndex += 1
                         result.append(Seed.Node(
                             id: record.id, name: record.name, action: record.action, arguments: record.arguments,
                             triggerType: record.triggerType))
-                    case .GroupCreate(let group):
+                    case (.group, nil, let group?):
                         result.append(Seed.Node(
-                            id: state.newID("group"), name: group.name, parallel: group.parallel, readOnly: false,
-                            children: try nodes(group.children ?? [])))
+                            id: state.newID("group"), name: group.name, triggerType: group.triggerType?.rawValue,
+                            parallel: group.parallel, readOnly: group.readOnly ?? false,
+                            children: try nodes(of: group, at: JSONPath.member(here, "group"))))
+                    default:
+                        let (wanted, other) = child._type == .job ? ("job", "group") : ("group", "job")
+                        throw .invalid(
+                            "invalidArgument", "a child of type \(child._type.rawValue) carries \(wanted) (and no \(other))",
+                            target: JSONPath.member(here, wanted))
                     }
                 }
                 return result
             }
             let name = definition.name.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { throw .invalid("invalidArgument", "name must not be empty", target: "body.name") }
-            let process = Seed.Process(id: state.newID("process"), name: name, created: Date(), children: try nodes(definition.children ?? []))
+            for (member, date) in [("dueDate", definition.dueDate), ("businessStartDate", definition.businessStartDate)] {
+                if let date { try Self.checkDate(date, "body.\(member)", nil) }
+            }
+            var process = Seed.Process(
+                id: state.newID("process"), name: name, dueDate: definition.dueDate, created: Date(),
+                children: try nodes(of: definition.root, at: "body.root"))
+            process.autoClose = definition.autoClose
+            process.businessDaysOfWeek = definition.businessDaysOfWeek?.map(\.rawValue)
+            process.businessStartDate = definition.businessStartDate
+            process.certAutoApprove = definition.certAutoApprove
+            process.relativeDates = definition.relativeDates
             state.processes.append(process)
             return process.response()
         }
+    }
+
+    /// The job's arguments as a job run shows them, with the members only a
+    /// process's jobs have (`instructions` and `approverDueDate` of a sendTask).
+    static func withProcessOnlyArguments(
+        _ given: Components.Schemas.JobArgumentsCreate, _ shown: Components.Schemas.JobRunArguments?, at path: String, index: Int
+    ) throws(SandboxError) -> Components.Schemas.JobRunArguments? {
+        guard case .sendTask(let task) = given, case .sendTask(var arguments)? = shown?.value1 else { return shown }
+        if let date = task.sendTaskArgs.approverDueDate {
+            try checkDate(date, "\(path).arguments.sendTaskArgs.approverDueDate", index)
+        }
+        arguments.sendTaskArgs?.instructions = task.sendTaskArgs.instructions
+        arguments.sendTaskArgs?.approverDueDate = task.sendTaskArgs.approverDueDate
+        return .init(value1: .sendTask(arguments))
     }
 
     /// Starts a run of a process: a copy of its tree with new ids, running.
@@ -180,7 +216,9 @@ extension Seed.Process {
     /// The process as the API shows it; `run` is its latest run, if it has one.
     func response(excludingGenerated: Bool = false, latestRun: RunRecord? = nil) -> Components.Schemas.Process {
         var process = Components.Schemas.Process(
-            id: id, name: name, dueDate: dueDate, created: created.map { .init(dateTime: $0) },
+            id: id, name: name, dueDate: dueDate, autoClose: autoClose, businessDaysOfWeek: businessDaysOfWeek,
+            businessStartDate: businessStartDate, certAutoApprove: certAutoApprove, relativeDates: relativeDates,
+            created: created.map { .init(dateTime: $0) },
             children: Seed.Node.definitions(children, parent: nil, excludingGenerated: excludingGenerated))
         if let latestRun, let run = try? OpenAPIObjectContainer(unvalidatedValue: ["run": latestRun.summary]) {
             process.additionalProperties = run

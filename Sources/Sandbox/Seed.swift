@@ -105,6 +105,12 @@ public struct Seed: Codable, Sendable, Equatable {
         public var name: String
         public var dueDate: String?
         public var created: Date?
+        /// The options createProcess takes besides the name (all optional).
+        public var autoClose: Bool?
+        public var businessDaysOfWeek: [String]?
+        public var businessStartDate: String?
+        public var certAutoApprove: Bool?
+        public var relativeDates: Bool?
         public var children: [Node]
 
         public init(id: String, name: String, dueDate: String? = nil, created: Date? = nil, children: [Node] = []) {

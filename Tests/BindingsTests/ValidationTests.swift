@@ -90,23 +90,27 @@ import Testing
     /// schema expects an array, it is the empty array, at any depth.
     @Test func anEmptyTableWhereAnArrayIsExpectedIsAnEmptyArray() throws {
         let process: JSONValue = ["name": "x", "children": [:]]
-        #expect(try RequestSchemas.process.conformed(process, at: "process") == ["name": "x", "children": []])
+        #expect(try ProcessDefinition.body(from: process, at: "process") == ["name": "x", "root": ["name": "x", "parallel": false, "children": []]])
+        let api: JSONValue = ["name": "x", "root": ["name": "r", "parallel": false, "children": [:]]]
+        #expect(try ProcessDefinition.body(from: api, at: "process") == ["name": "x", "root": ["name": "r", "parallel": false, "children": []]])
         let group: JSONValue = [
             "name": "x",
             "children": [["name": "g", "parallel": true, "children": [:]], ["name": "h", "parallel": false, "children": [
                 ["name": "i", "parallel": false, "children": [:]],
             ]]],
         ]
-        let conformed = try RequestSchemas.process.conformed(group, at: "process")
-        #expect(conformed["children"]?[0]?["children"] == [])
-        #expect(conformed["children"]?[1]?["children"]?[0]?["children"] == [])
-        #expect(conformed["children"]?[1]?["name"] == "h")
+        let body = try ProcessDefinition.body(from: group, at: "process")
+        let top = body["root"]?["children"]
+        #expect(top?[0]?["type"] == "group")
+        #expect(top?[0]?["group"]?["children"] == [])
+        #expect(top?[1]?["group"]?["children"]?[0]?["group"]?["children"] == [])
+        #expect(top?[1]?["group"]?["name"] == "h")
         // What is sent decodes as the generated model (an empty array, not an object).
-        let model = try ModelCoding.model(Components.Schemas.ProcessCreate.self, from: conformed, field: "process")
-        #expect(model.children?.count == 2)
+        let model = try ModelCoding.model(Components.Schemas.ProcessCreate.self, from: body, field: "process")
+        #expect(model.root?.children?.count == 2)
         // A table of fields is still not an array, and one that needs no change comes back as it was.
         let error = try #require(throws: ValidationError.self) {
-            try RequestSchemas.process.conformed(["name": "x", "children": ["name": "y"]], at: "process")
+            try ProcessDefinition.body(from: ["name": "x", "children": ["name": "y"]], at: "process")
         }
         #expect(error.field == "process.children")
         #expect(error.message == "expected an array, got a table of fields")
@@ -120,7 +124,7 @@ import Testing
         var definition: JSONValue = ["name": "g", "parallel": false, "children": [["name": 5, "parallel": true]]]
         for _ in 0..<40 { definition = ["name": "g", "parallel": false, "children": [definition]] }
         let error = try #require(throws: ValidationError.self) {
-            try RequestSchemas.process.validate(["name": "p", "children": [definition]], at: "process")
+            try ProcessDefinition.scriptProcess.validate(["name": "p", "children": [definition]], at: "process")
         }
         #expect(error.field == "process.children[1]...children[1].name")
         #expect(error.message == "expected a string, got number 5")

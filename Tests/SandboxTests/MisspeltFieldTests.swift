@@ -51,7 +51,7 @@ struct MisspeltFieldTests {
                 bearer: token)
             #expect(job.json?["message"]?.stringValue == "unknown field 'actoin' (did you mean 'action'?) in body[0]", "\(job.text)")
             #expect(job.json?["target"]?.stringValue == "body[0].actoin")
-            let process = try await f.raw("POST", "/processes", body: #"{"nmae":"Close","children":[]}"#, bearer: token)
+            let process = try await f.raw("POST", "/processes", body: #"{"nmae":"Close","root":{"name":"Close","parallel":false,"children":[]}}"#, bearer: token)
             #expect(process.status == 400)
             #expect(process.json?["message"]?.stringValue == "unknown field 'nmae' (did you mean 'name'?) in body", "\(process.text)")
             #expect(process.json?["target"]?.stringValue == "body.nmae")

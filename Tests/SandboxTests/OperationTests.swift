@@ -57,13 +57,21 @@ struct OperationTests {
         try await Fixture.with { f in
             let client = try f.client()
             let process = try await client.createProcess(.init(
-                name: "Month end",
-                children: [
-                    .JobRunCreate(Jobs.sendTask("Close the books")),
-                    .GroupCreate(.init(name: "Reviews", parallel: true, children: [.JobRunCreate(Jobs.contentRequest("Commentary"))])),
-                ]))
+                name: "Month end", dueDate: "2024-12-31", autoClose: true, businessDaysOfWeek: [.monday, .friday],
+                root: Tree.root([
+                    Tree.sendTask("Close the books", instructions: "Every ledger"),
+                    Tree.group("Reviews", [Tree.contentRequest("Commentary")]),
+                ])))
             #expect(process.name == "Month end")
             #expect(process.children?.count == 2)
+            // The process's options are kept; a job reads back as a job run shows it (users as principals).
+            #expect(process.dueDate == "2024-12-31" && process.autoClose == true && process.businessDaysOfWeek == ["monday", "friday"])
+            guard case .Job(let job)? = process.children?.first, case .sendTask(let task)? = job.arguments?.value1 else {
+                Issue.record("the first child is not a sendTask job: \(String(describing: process.children?.first))")
+                return
+            }
+            #expect(task.sendTaskArgs?.assignee?.id == "user123" && task.sendTaskArgs?.assignee?._type == "user")
+            #expect(task.sendTaskArgs?.instructions == "Every ledger")
             #expect(try await client.getProcess(id: process.id).name == "Month end")
             let run = try await client.runProcess(id: process.id, sendProcessCompleteEmail: false)
             #expect(run.status == "running")
@@ -77,9 +85,18 @@ struct OperationTests {
             #expect(missing.status == 404)
             #expect(missing.message == "Could not find process id nope")
             let invalid = try await #require(throws: ProcessesAPIError.self) {
-                _ = try await client.createProcess(.init(name: "Bad", children: [.JobRunCreate(Jobs.sendTask("x", assignee: "ghost"))]))
+                _ = try await client.createProcess(.init(name: "Bad", root: Tree.root([Tree.sendTask("x", assignee: "ghost")])))
             }
             #expect(invalid.code == "invalidUser")
+            // A child's type names the member that carries it.
+            let mismatched = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.createProcess(.init(name: "Bad", root: Tree.root([.init(_type: .group, job: Tree.sendTask("x").job)])))
+            }
+            #expect(mismatched.status == 400 && mismatched.target == "body.root.children[0].group")
+            let badDate = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.createProcess(.init(name: "Bad", businessStartDate: "2024-02-30"))
+            }
+            #expect(badDate.code == "invalidDate" && badDate.target == "body.businessStartDate")
             try await client.shutdown()
         }
     }
@@ -114,11 +131,7 @@ extension OperationTests {
             #expect(try await client.validateProcess(id: try await client.createProcess(.init(name: "Empty")).id).errors.map(\.code) == ["emptyProcess"])
             let process = try await client.createProcess(.init(
                 name: "Flawed",
-                children: [
-                    .GroupCreate(.init(name: "Nothing", parallel: true)),
-                    .JobRunCreate(Jobs.sendTask("Sign")),
-                    .JobRunCreate(Jobs.contentRequest("Commentary")),
-                ]))
+                root: Tree.root([Tree.group("Nothing"), Tree.sendTask("Sign"), Tree.contentRequest("Commentary")])))
             let group = try #require(process.children?.first.flatMap { if case .Group(let g) = $0 { g.id } else { nil } })
             // Things a definition can come to hold after it was made: a person who left, a job without an assignee.
             try f.store.withState { (state: inout State) throws(SandboxError) in

@@ -86,6 +86,30 @@ enum Jobs {
     }
 }
 
+/// Builds a process's tree (createProcess' shape) the short way.
+enum Tree {
+    static func root(_ children: [Components.Schemas.ProcessChildCreate]) -> Components.Schemas.GroupCreate {
+        .init(name: "Root", parallel: false, children: children)
+    }
+
+    static func group(_ name: String, parallel: Bool = true, _ children: [Components.Schemas.ProcessChildCreate]? = nil) -> Components.Schemas.ProcessChildCreate {
+        .init(_type: .group, group: .init(name: name, parallel: parallel, children: children))
+    }
+
+    /// A sendTask job, users as plain ids as on Workiva's createProcess page.
+    static func sendTask(_ title: String, assignee: String = "user123", instructions: String? = nil) -> Components.Schemas.ProcessChildCreate {
+        .init(_type: .job, job: .init(arguments: .sendTask(.init(
+            _type: .sendTask,
+            sendTaskArgs: .init(assigneeUser: assignee, title: title, instructions: instructions, dueDate: "2024-12-15")))))
+    }
+
+    static func contentRequest(_ title: String, document: String = "doc456") -> Components.Schemas.ProcessChildCreate {
+        .init(_type: .job, job: .init(arguments: .contentRequest(.init(
+            _type: .contentRequest,
+            contentRequestArgs: .init(assigneeUser: "user123", title: title, document: document, section: "section-id-123")))))
+    }
+}
+
 extension Components.Schemas.ProcessRun {
     /// The ids of a group's children in order (nil: the top level).
     func childIDs(of group: String? = nil) -> [String] {

@@ -46,6 +46,43 @@ test("an empty table where the API takes an array is an empty array", function()
   check.fails({ kind = "validation", field = "jobs", code = "emptyValue", message = "no job specs" }, jobruns.create, "demo-run", {})
 end)
 
+test("create: the process's options, and createProcess' own shape under root", function()
+  local process = processes.create{
+    name = "Options", dueDate = "2024-12-31", autoClose = true, certAutoApprove = false, relativeDates = true,
+    businessDaysOfWeek = { "monday", "friday" }, businessStartDate = "2024-01-01",
+    children = { jobruns.sendTask{ assignee = "user123", title = "Sign", approver = "manager456" } },
+  }
+  local got = processes.get(process)
+  check.eq({ got.dueDate, got.autoClose, got.certAutoApprove, got.relativeDates, got.businessStartDate },
+    { "2024-12-31", true, false, true, "2024-01-01" })
+  check.eq(got.businessDaysOfWeek, { "monday", "friday" })
+  -- Users went as ids (assigneeUser) and read back as principals.
+  check.eq(got.children[1].arguments.sendTaskArgs.assignee, { id = "user123", type = "user" })
+  check.eq(got.children[1].arguments.sendTaskArgs.approver, { id = "manager456", type = "user" })
+  local page = processes.create{ name = "Page", root = { name = "Top", parallel = false, children = {
+    { type = "group", group = { name = "G", parallel = true, readOnly = false, children = {
+      { type = "job", job = { arguments = { type = "sendTask", sendTaskArgs = {
+        assigneeUser = "user123", title = "T", instructions = "Read it", approverDueDate = "2024-12-20" } } } },
+    } } },
+  } } }
+  local task = processes.get(page).children[1].children[1].arguments.sendTaskArgs
+  check.eq({ task.assignee.id, task.instructions, task.approverDueDate }, { "user123", "Read it", "2024-12-20" })
+  -- Mistakes name the script's own fields, in either shape; nothing is sent.
+  check.fails({ kind = "validation", field = "process.children[1].arguments.sendTaskArgs.assignee.type", message = "users only" },
+    processes.create, { name = "x", children = { jobruns.sendTask{ assignee = { id = "finance-team", type = "group" }, title = "t" } } })
+  check.fails({ kind = "validation", field = "process.children[1].children[1].arguments.sendTaskArgs.document" },
+    processes.create, { name = "x", children = { { name = "g", parallel = true, children = {
+      jobruns.sendTask{ assignee = "user123", title = "t", document = "doc456" } } } } })
+  check.fails({ kind = "validation", field = "process.root.children[1].job.arguments.sendTaskArgs.assignee", message = "unknown field 'assignee'" },
+    processes.create, { name = "x", root = { name = "r", parallel = false, children = {
+      { type = "job", job = { arguments = { type = "sendTask", sendTaskArgs = { assignee = "user123", title = "t" } } } } } } })
+  check.fails({ kind = "validation", field = "process.children", message = "not both" },
+    processes.create, { name = "x", children = {}, root = { name = "r", parallel = false } })
+  check.fails({ kind = "validation", field = "process.dueDate", code = "invalidDate" }, processes.create, { name = "x", dueDate = "2024-02-30" })
+  check.fails({ kind = "api", status = 400, code = "invalidUser" }, processes.create, { name = "x", root = { name = "r", parallel = false,
+    children = { { type = "job", job = { arguments = { type = "sendTask", sendTaskArgs = { assigneeUser = "ghost", title = "t" } } } } } } })
+end)
+
 test("errors", function()
   check.fails({ kind = "api", status = 404 }, processes.get, "nope")
   check.fails({ kind = "api", status = 404 }, processes.run, "nope")

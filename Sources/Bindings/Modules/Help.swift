@@ -39,7 +39,7 @@ local entries = {
   { "processes.list", "processes.list{ filter=, orderBy=, pageSize= } -> iterator", "Every process, page after page as the loop goes.",
     'for p in processes.list{ filter = "name contains \'Q4\'" } do print(p.id, p.name) end' },
   { "processes.get", "processes.get(id) -> process", "A process (a definition) with its tree.", 'processes.get("demo-process")' },
-  { "processes.create", "processes.create{ name=, children= } -> process", "Creates a process from a definition.",
+  { "processes.create", "processes.create{ name=, children= } -> process", "Creates a process: children (jobs as jobruns.create takes them, and groups) or root (createProcess' own shape).",
     'processes.create{ name = "Onboarding", children = { jobruns.sendTask{ assignee = "user123", title = "Sign" } } }' },
   { "processes.run", "processes.run(id [, { sendProcessCompleteEmail = bool }]) -> process run", "Starts a run of a process; a lost answer is looked for, never sent again.",
     'local run = processes.run("demo-process")' },

@@ -61,6 +61,10 @@ extension ProcessRunsModule {
             switch read(id, session) {
             case .success(let value):
                 answer = value
+            case .failure(let failure) where failure.stoppedTheRun:
+                // Ctrl-C or --timeout came during a read: the wait ends as it does in a pause.
+                throw ScriptError(APISession.stopped(
+                    failure.code == "interrupted" ? .signal : .deadline, during: failure.request, what: waiting(for: id)))
             case .failure(let failure):
                 // The server said when to ask again: wait that long if the time allows.
                 guard failure.retryable, let pause = failure.retryAfter, now() + pause <= end else { throw ScriptError(failure) }
@@ -111,9 +115,11 @@ extension ProcessRunsModule {
         Sleep.seconds(seconds)
         guard let interruption = Blocking.pendingInterruption() else { return }
         throw ScriptError(Blocking.stop(interruption) {
-            APISession.stopped($0, during: nil, what: "processruns.wait was waiting for process run \(id)")
+            APISession.stopped($0, during: nil, what: waiting(for: id))
         })
     }
+
+    private static func waiting(for id: String) -> String { "processruns.wait was waiting for process run \(id)" }
 
     /// `opts[key]`: a number of seconds (0 or more, or more than 0).
     private static func seconds(

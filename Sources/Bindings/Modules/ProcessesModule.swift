@@ -14,29 +14,29 @@ enum ProcessesModule {
         }
         module.add("create") { args in
             guard args.stack.type(at: 1) == .table else {
-                throw args.invalid("process", "expected a process definition table ({name=, children=}), got \(args.describe(1))")
+                throw args.invalid("process", "expected a process definition table ({name=, children=} or {name=, root=}), got \(args.describe(1))")
             }
             let given = try args.json(1, name: "process")
-            let definition: JSONValue  // as sent: `children = {}` is an empty array
+            let body: JSONValue  // in createProcess' shape (ProcessDefinition.swift)
             do throws(ValidationError) {
-                definition = try RequestSchemas.process.conformed(given, at: "process")
+                body = try ProcessDefinition.body(from: given, at: "process")
             } catch {
                 throw ScriptError(error)
             }
-            if Self.nesting(of: definition) > Self.maximumNesting {
+            if Self.nesting(of: body["root"] ?? [:]) > Self.maximumNesting {
                 throw args.invalid(
                     "process", "groups are nested more than \(Self.maximumNesting) deep; a process's tree is at most that deep",
                     code: .invalidValue)
             }
-            let model = try ModelCoding.model(Components.Schemas.ProcessCreate.self, from: definition, field: "process")
+            let model = try ModelCoding.model(Components.Schemas.ProcessCreate.self, from: body, field: "process")
             let process = try session.call { () throws(ProcessesAPIError) in
                 try session.send(
                     .createProcess, { client async throws(ProcessesAPIError) in try await client.createProcess(model) },
                     pretend: {
-                        var members = definition.objectValue ?? [:]
+                        var members = body.objectValue ?? [:]
                         members["id"] = .string(session.madeUpID("process"))
                         members["dryRun"] = true
-                        members["children"] = nil  // a dry run does not make up ids for the tree
+                        members["root"] = nil  // a dry run does not make up ids for the tree
                         return (try? ModelCoding.model(Components.Schemas.Process.self, from: .object(members), field: "process"))
                             ?? Components.Schemas.Process(id: session.madeUpID("process"))
                     })
@@ -176,9 +176,9 @@ enum ProcessesModule {
     /// first gives a clear error instead of theirs.
     static let maximumNesting = 64
 
-    /// How many levels of `children` a definition has.
-    static func nesting(of node: JSONValue) -> Int {
-        guard let children = node["children"]?.arrayValue else { return 0 }
-        return 1 + (children.map { nesting(of: $0) }.max() ?? 0)
+    /// How many levels of groups a group in createProcess' shape holds (1 for its own children).
+    static func nesting(of group: JSONValue) -> Int {
+        guard let children = group["children"]?.arrayValue else { return 0 }
+        return 1 + (children.compactMap { $0["group"].map(nesting(of:)) }.max() ?? 0)
     }
 }

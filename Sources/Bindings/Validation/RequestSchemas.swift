@@ -4,7 +4,8 @@ import ProcessesAPI
 /// The request bodies of openapi.yaml, as procsh checks them before sending:
 /// the document's schemas (``APISchema/components``) read into ``Schema``,
 /// plus the rules the document states in words (`action` must equal
-/// `arguments.type`; a batch update's `type` names the member it carries).
+/// `arguments.type`; a batch update's or a process child's `type` names the
+/// member it carries).
 enum RequestSchemas {
     /// One job run to create (an item of createJobRuns' body).
     static let jobRun = named("JobRunCreate")
@@ -52,17 +53,30 @@ enum RequestSchemas {
                 code: .invalidValue, field: JSONPath.member(path, "action"),
                 message: "'\(action)' does not match arguments.type '\(type)' (they name the same action)")
         },
-        "BatchUpdateItem": { members, path throws(ValidationError) in
-            guard case .string(let type) = members["type"] else { return }
-            let (wanted, other) = type == "jobName" ? ("jobNameUpdate", "groupNameUpdate") : ("groupNameUpdate", "jobNameUpdate")
-            if members[wanted] == nil {
-                throw ValidationError(code: .missingField, field: JSONPath.member(path, wanted), message: "missing: a \(type) update carries \(wanted)")
-            }
-            if members[other] != nil {
-                throw ValidationError(code: .unknownField, field: JSONPath.member(path, other), message: "a \(type) update carries \(wanted), not \(other)")
-            }
-        },
+        "BatchUpdateItem": typeNamesItsMember(in: "BatchUpdateItem"),
+        "ProcessChildCreate": typeNamesItsMember(in: "ProcessChildCreate"),
     ]
+
+    /// The rule of an object whose `type` names the one member that carries
+    /// it: `{"type": "jobName", "jobNameUpdate": {...}}`, `{"type": "job",
+    /// "job": {...}}`. The member is the one named as the type, or else the
+    /// one whose name begins with it; the others must be absent.
+    static func typeNamesItsMember(
+        in name: String
+    ) -> @Sendable (_ members: [String: JSONValue], _ path: String) throws(ValidationError) -> Void {
+        let carriers = APIObjectSchema.memberNames(of: APISchema.named(name)).filter { $0 != "type" }
+        return { members, path throws(ValidationError) in
+            guard case .string(let type) = members["type"],
+                let wanted = carriers.first(where: { $0 == type }) ?? carriers.first(where: { $0.hasPrefix(type) })
+            else { return }
+            if members[wanted] == nil {
+                throw ValidationError(code: .missingField, field: JSONPath.member(path, wanted), message: "missing: type '\(type)' goes with \(wanted)")
+            }
+            if let other = carriers.first(where: { $0 != wanted && members[$0] != nil }) {
+                throw ValidationError(code: .unknownField, field: JSONPath.member(path, other), message: "type '\(type)' goes with \(wanted), not \(other)")
+            }
+        }
+    }
 
     /// `schema` as the validator reads it; `name` is the component's, for its rules.
     static func translate(_ schema: APISchema, name: String? = nil) -> Schema {

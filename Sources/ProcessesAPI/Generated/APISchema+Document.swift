@@ -34,9 +34,15 @@ extension APISchema {
         "Group": Document.group,
         "ProcessChild": Document.processChild,
         "Process": Document.process,
+        "ProcessCreate": Document.processCreate,
         "GroupCreate": Document.groupCreate,
         "ProcessChildCreate": Document.processChildCreate,
-        "ProcessCreate": Document.processCreate,
+        "JobCreate": Document.jobCreate,
+        "JobArgumentsCreate": Document.jobArgumentsCreate,
+        "SendTaskJobArgumentsCreate": Document.sendTaskJobArgumentsCreate,
+        "ContentRequestJobArgumentsCreate": Document.contentRequestJobArgumentsCreate,
+        "SendTaskJobArgsCreate": Document.sendTaskJobArgsCreate,
+        "ContentRequestJobArgsCreate": Document.contentRequestJobArgsCreate,
         "ProcessList": Document.processList,
         "ProcessValidation": Document.processValidation,
         "ProcessValidationError": Document.processValidationError,
@@ -119,6 +125,8 @@ extension APISchema {
                 .init("dueDate", .string(APIStringRule(format: "date")), required: false),
                 .init("approver", .reference("Principal"), required: false),
                 .init("document", .string(APIStringRule()), required: false),
+                .init("instructions", .string(APIStringRule()), required: false),
+                .init("approverDueDate", .string(APIStringRule(format: "date")), required: false),
             ]))
         static let contentRequestArgs: APISchema = .object(APIObjectSchema(
             members: [
@@ -259,26 +267,87 @@ extension APISchema {
                 .init("id", .string(APIStringRule()), required: true),
                 .init("name", .string(APIStringRule()), required: false),
                 .init("dueDate", .string(APIStringRule()), required: false),
+                .init("autoClose", .boolean, required: false),
+                .init("businessDaysOfWeek", .array(.string(APIStringRule())), required: false),
+                .init("businessStartDate", .string(APIStringRule()), required: false),
+                .init("certAutoApprove", .boolean, required: false),
+                .init("relativeDates", .boolean, required: false),
                 .init("created", .reference("AuditAction"), required: false),
                 .init("modified", .reference("AuditAction"), required: false),
                 .init("children", .array(.reference("ProcessChild")), required: false),
             ]))
+        static let processCreate: APISchema = .object(APIObjectSchema(
+            members: [
+                .init("name", .string(APIStringRule(minLength: 1)), required: true),
+                .init("dueDate", .string(APIStringRule(format: "date")), required: false),
+                .init("autoClose", .boolean, required: false),
+                .init("businessDaysOfWeek", .array(.string(APIStringRule(values: ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]))), required: false),
+                .init("businessStartDate", .string(APIStringRule(format: "date")), required: false),
+                .init("certAutoApprove", .boolean, required: false),
+                .init("relativeDates", .boolean, required: false),
+                .init("root", .reference("GroupCreate"), required: false),
+            ],
+            closed: true))
         static let groupCreate: APISchema = .object(APIObjectSchema(
             title: "a group",
             members: [
                 .init("name", .string(APIStringRule(minLength: 1)), required: true),
                 .init("parallel", .boolean, required: true),
+                .init("readOnly", .boolean, required: false),
+                .init("triggerType", .string(APIStringRule(values: ["whenEligible"])), required: false),
                 .init("children", .array(.reference("ProcessChildCreate")), required: false),
             ],
             closed: true))
-        static let processChildCreate: APISchema = .oneOf([
-            .reference("JobRunCreate"),
-            .reference("GroupCreate"),
-        ])
-        static let processCreate: APISchema = .object(APIObjectSchema(
+        static let processChildCreate: APISchema = .object(APIObjectSchema(
             members: [
-                .init("name", .string(APIStringRule(minLength: 1)), required: true),
-                .init("children", .array(.reference("ProcessChildCreate")), required: false),
+                .init("type", .string(APIStringRule(values: ["job", "group"])), required: true),
+                .init("job", .reference("JobCreate"), required: false),
+                .init("group", .reference("GroupCreate"), required: false),
+            ],
+            closed: true))
+        static let jobCreate: APISchema = .object(APIObjectSchema(
+            title: "a job",
+            members: [
+                .init("arguments", .reference("JobArgumentsCreate"), required: true),
+                .init("triggerType", .string(APIStringRule(values: ["whenEligible"])), required: false),
+            ],
+            closed: true))
+        static let jobArgumentsCreate: APISchema = .union(
+            discriminator: "type",
+            cases: [
+                ("sendTask", .reference("SendTaskJobArgumentsCreate")),
+                ("contentRequest", .reference("ContentRequestJobArgumentsCreate")),
+            ])
+        static let sendTaskJobArgumentsCreate: APISchema = .object(APIObjectSchema(
+            members: [
+                .init("type", .string(APIStringRule(values: ["sendTask"])), required: true),
+                .init("sendTaskArgs", .reference("SendTaskJobArgsCreate"), required: true),
+            ],
+            closed: true))
+        static let contentRequestJobArgumentsCreate: APISchema = .object(APIObjectSchema(
+            members: [
+                .init("type", .string(APIStringRule(values: ["contentRequest"])), required: true),
+                .init("contentRequestArgs", .reference("ContentRequestJobArgsCreate"), required: true),
+            ],
+            closed: true))
+        static let sendTaskJobArgsCreate: APISchema = .object(APIObjectSchema(
+            members: [
+                .init("assigneeUser", .string(APIStringRule(minLength: 1)), required: true),
+                .init("title", .string(APIStringRule(minLength: 1)), required: true),
+                .init("instructions", .string(APIStringRule()), required: false),
+                .init("dueDate", .string(APIStringRule(format: "date")), required: false),
+                .init("approverUser", .string(APIStringRule(minLength: 1)), required: false),
+                .init("approverDueDate", .string(APIStringRule(format: "date")), required: false),
+            ],
+            closed: true))
+        static let contentRequestJobArgsCreate: APISchema = .object(APIObjectSchema(
+            members: [
+                .init("assigneeUser", .string(APIStringRule(minLength: 1)), required: true),
+                .init("title", .string(APIStringRule(minLength: 1)), required: true),
+                .init("document", .string(APIStringRule(minLength: 1)), required: true),
+                .init("section", .string(APIStringRule(minLength: 1)), required: true),
+                .init("instructions", .string(APIStringRule()), required: false),
+                .init("approverUser", .string(APIStringRule(minLength: 1)), required: false),
             ],
             closed: true))
         static let processList: APISchema = .object(APIObjectSchema(

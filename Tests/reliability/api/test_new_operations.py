@@ -55,9 +55,10 @@ def cases(base):
     writer, reader = token(base, CLIENT), token(base, READER)
 
     def create(name, children=None):
+        # createProcess' shape, as on Workiva's page: the tree under `root`.
         body = {"name": name}
         if children is not None:
-            body["children"] = children
+            body["root"] = {"name": name, "parallel": False, "children": children}
         r = requests.post(base + "/processes", json=body, headers=headers(writer, True), timeout=10)
         assert r.status_code == 201, r.text
         return r.json()
@@ -80,7 +81,7 @@ def cases(base):
     def validate():
         r = requests.post(base + "/processes/demo-process/validation", headers=headers(reader), timeout=10)
         assert r.status_code == 200 and r.json() == {"errors": []}, r.text
-        p = create("Flawed", [{"name": "Nothing yet", "parallel": True, "children": []}])
+        p = create("Flawed", [{"type": "group", "group": {"name": "Nothing yet", "parallel": True, "children": []}}])
         r = requests.post(f"{base}/processes/{p['id']}/validation", headers=headers(reader), timeout=10)
         errors = r.json()["errors"]
         assert r.status_code == 200 and [e["code"] for e in errors] == ["emptyGroup"], r.text

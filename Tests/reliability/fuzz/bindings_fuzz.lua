@@ -793,8 +793,30 @@ local function process_child(depth)
   return g
 end
 
+-- A child in createProcess' own shape (under `root`): users as ids.
+local USERS = { "user123", "manager456", "user789", "ghost" }
+local function page_child(depth)
+  if depth <= 0 or chance(0.5) then
+    local args = { assigneeUser = pick(USERS), title = title() }
+    if chance(0.3) then args.instructions = title() end
+    if chance(0.3) then args.approverUser = pick(USERS) end
+    if chance(0.2) then args.approverDueDate = pick { "2024-12-20", "2024-02-30", "soon" } end
+    return { type = "job", job = { arguments = { type = "sendTask", sendTaskArgs = args } } }
+  end
+  local g = { name = title(), parallel = chance(0.5), readOnly = chance(0.2) or nil, children = {} }
+  for i = 1, R(0, 3) do g.children[i] = page_child(depth - 1) end
+  return { type = "group", group = g }
+end
+
 local function process_definition()
   local d = { name = chance(0.9) and ("Process " .. R(1000)) or title() }
+  if chance(0.2) then
+    d.root = { name = title(), parallel = false, children = {} }
+    for i = 1, R(0, 4) do d.root.children[i] = page_child(R(0, 3)) end
+    if chance(0.1) then d.dueDate = pick { "2024-12-31", "2024-13-01" } end
+    if chance(0.5) then d = mutate(d) end
+    return d
+  end
   if chance(0.85) then
     d.children = {}
     for i = 1, R(0, 4) do d.children[i] = process_child(R(0, 3)) end
