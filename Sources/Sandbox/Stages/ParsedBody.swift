@@ -1,0 +1,6 @@
+import JSON
+
+/// A JSON request body as BodyStage read it, for the stages after it.
+enum ParsedBody {
+    @TaskLocal static var json: JSONValue?
+}
