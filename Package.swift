@@ -99,13 +99,13 @@ let package = Package(
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("dl")]),
         // The read-eval-print loop of lua.c: line reading (plain, or libedit
         // with history and completion), incomplete input, printing.
-        .target(name: "REPL", dependencies: ["LuaKit", "CLua", "CLuaShim", "CLineEdit"]),
+        .target(name: "REPL", dependencies: ["LuaKit", "CLineEdit"]),
         // The Lua modules scripts use (jobruns, processruns, processes, json, log,
         // procsh): Lua values <-> API models, validation, typed error tables.
         .target(
             name: "Bindings",
             dependencies: [
-                "LuaKit", "JSON", "ProcessesAPI", "CLua", "CLuaShim",
+                "LuaKit", "JSON", "ProcessesAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The executable: lua.c's command line, the connection options, and the
@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "procsh",
             dependencies: [
-                "LuaKit", "REPL", "Bindings", "ProcessesAPI", "Sandbox", "CLua", "CLuaShim",
+                "LuaKit", "REPL", "Bindings", "ProcessesAPI", "Sandbox",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Linker"],
@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "procsh-sandbox",
             dependencies: [
-                "Sandbox", "CLuaShim",
+                "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,7 +144,7 @@ let package = Package(
         // Helpers shared by the test targets (a seeded generator of JSON values, on the sandbox's SplitMix64).
         .target(name: "TestSupport", dependencies: ["JSON", "Sandbox"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
-        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON", "CLua", "CLuaShim", "TestSupport"]),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "JSON", "TestSupport"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "LuaKit", "JSON", "ProcessesAPI"]),
         .testTarget(
             name: "ProcessesAPITests",

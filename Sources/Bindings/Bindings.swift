@@ -1,4 +1,3 @@
-import CLuaShim
 import JSON
 import LuaKit
 import Logging
@@ -11,8 +10,9 @@ public enum Bindings {
     /// procsh's version (also in `User-Agent`).
     public static let version = APIVersion.procsh
 
-    /// Where a run of procsh connects, and how it reports.
-    public struct Settings {
+    /// What the modules are installed with: the session scripts' calls go
+    /// through (the API, the logger) and the in-process sandbox, if any.
+    public struct Context {
         /// The API, and the logger `log.*` writes to (messages below its level are dropped).
         public var session: APISession
         /// The sandbox procsh runs in-process (`--sandbox`), if any.
@@ -25,7 +25,7 @@ public enum Bindings {
     }
 
     /// Installs the modules into `state` (whose standard libraries are open).
-    public static func install(into state: LuaState, settings: Settings) throws(LuaError) {
+    public static func install(into state: LuaState, context: Context) throws(LuaError) {
         let stack = state.stack
         let top = stack.top
         defer { stack.pop(stack.top - top) }
@@ -38,11 +38,11 @@ public enum Bindings {
             stack.setGlobal(name)
             stack.rawSet(procsh, key: name)
         }
-        try module("jobruns") { JobRunsModule.push(onto: stack, session: settings.session) }
-        try module("processruns") { () throws(LuaError) in try ProcessRunsModule.push(onto: stack, session: settings.session) }
-        try module("processes") { ProcessesModule.push(onto: stack, session: settings.session) }
+        try module("jobruns") { JobRunsModule.push(onto: stack, session: context.session) }
+        try module("processruns") { () throws(LuaError) in try ProcessRunsModule.push(onto: stack, session: context.session) }
+        try module("processes") { ProcessesModule.push(onto: stack, session: context.session) }
         try module("json") { JSONModule.push(onto: stack) }
-        try module("log") { LogModule.push(onto: stack, logger: settings.session.logger) }
+        try module("log") { LogModule.push(onto: stack, logger: context.session.logger) }
 
         stack.push(version)
         stack.rawSet(procsh, key: "version")
@@ -50,12 +50,12 @@ public enum Bindings {
         stack.rawSet(procsh, key: "apiVersion")
         stack.pushNull()
         stack.rawSet(procsh, key: "null")
-        stack.push(settings.session.dryRun)
+        stack.push(context.session.dryRun)
         stack.rawSet(procsh, key: "dryRun")
-        stack.push(settings.session.configuration.baseURL.absoluteString)
+        stack.push(context.session.configuration.baseURL.absoluteString)
         stack.rawSet(procsh, key: "baseURL")
-        if let control = settings.sandbox {
-            try module("sandbox") { SandboxModule.push(onto: stack, control: control, session: settings.session) }
+        if let control = context.sandbox {
+            try module("sandbox") { SandboxModule.push(onto: stack, control: control, session: context.session) }
         }
         stack.push(function: { s in
             s.push(ScriptError.isErrorTable(at: 1, in: s))
@@ -79,7 +79,7 @@ public enum Bindings {
         // procsh.inspect and procsh.help are Lua, compiled on first use: most
         // runs never call them, and every run would pay for compiling them.
         stack.pushValue(at: procsh)
-        stack.rawSet(luash_registryindex(), key: moduleKey)
+        stack.rawSet(LuaStack.registry, key: moduleKey)
         setLazyFunctions(
             ["inspect"], source: Inspect.source, chunk: "procsh.inspect", module: "procsh", moduleKey: moduleKey, in: procsh, onto: stack)
         setLazyFunctions(
@@ -124,30 +124,30 @@ public enum Bindings {
     ) {
         let table = stack.absoluteIndex(index)
         let readyKey = "\(moduleKey).\(chunk).ready"
-        if stack.rawGet(luash_registryindex(), key: standInsKey) != .table {
+        if stack.rawGet(LuaStack.registry, key: standInsKey) != .table {
             stack.pop()
             stack.newTable()
             stack.pushValue(at: -1)
-            stack.rawSet(luash_registryindex(), key: standInsKey)
+            stack.rawSet(LuaStack.registry, key: standInsKey)
         }
         let standIns = stack.top
         defer { stack.remove(at: standIns) }
         for name in names {
             stack.push(function: { s in
                 let arguments = s.top
-                s.rawGet(luash_registryindex(), key: moduleKey)
+                s.rawGet(LuaStack.registry, key: moduleKey)
                 let module = s.top
-                let ready = s.rawGet(luash_registryindex(), key: readyKey) != .nil
+                let ready = s.rawGet(LuaStack.registry, key: readyKey) != .nil
                 s.pop()
                 if !ready {  // a stand-in kept from before the first call must not compile the chunk again
                     try s.load(source, name: "=\(chunk)")
                     s.pushValue(at: module)
                     ScriptError.pushValidationRaiser(onto: s, name: chunk)
                     pushPathShortener(onto: s)
-                    s.rawGet(luash_registryindex(), key: standInsKey)
+                    s.rawGet(LuaStack.registry, key: standInsKey)
                     try s.call(arguments: 4, results: 0)
                     s.push(true)
-                    s.rawSet(luash_registryindex(), key: readyKey)
+                    s.rawSet(LuaStack.registry, key: readyKey)
                     afterLoad(s, module)
                 }
                 s.rawGet(module, key: name)
@@ -172,26 +172,21 @@ public enum Bindings {
         }, name: "shortpath")
     }
 
-    /// The exit status for an error that ended the run: by `kind` for an
-    /// error table (docs/lua-api.md, "Exit status"), 1 for anything else.
-    /// Reads the error object CLuaShim's message handler kept.
-    public static func exitStatus(forUncaughtErrorIn state: LuaState) -> Int32 {
-        uncaughtError(in: state).map(ExitStatus.of) ?? 1
-    }
-
     /// The error table that ended the run, read back from its fields (nil
     /// when the error was not one): what procsh's own report of the error
     /// says besides its line (`--log-format json`: kind, code, request...).
     public static func uncaughtError(in state: LuaState) -> ScriptError? {
         let stack = state.stack
-        stack.rawGet(luash_registryindex(), key: LUASH_UNCAUGHT_KEY)
+        stack.rawGet(LuaStack.registry, key: LuaStack.uncaughtErrorKey)
         defer { stack.pop() }
         guard ScriptError.isErrorTable(at: -1, in: stack) else { return nil }
         return ScriptError.read(tableAt: -1, in: stack)
     }
 }
 
-/// Exit statuses (sysexits.h), chosen by what went wrong.
+/// Exit statuses (sysexits.h), chosen by what went wrong: the one list of
+/// them, for procsh's own failures too. Here because a script's errors
+/// choose theirs by kind (docs/lua-api.md, "Exit status").
 public enum ExitStatus {
     public static let failure: Int32 = 1
     public static let usage: Int32 = 64

@@ -1,6 +1,6 @@
-import CLuaShim
 import Dispatch
 import Synchronization
+import LuaKit
 
 /// Runs async work from the Lua thread, which waits for it.
 ///
@@ -28,7 +28,7 @@ public enum Blocking {
         if let interruption = pendingInterruption() {  // Ctrl-C came first: send nothing
             throw stop(interruption, stopped)
         }
-        let outcome = Outcome<T, Failure>()
+        let outcome = ResultSlot<T, Failure>()
         let done = DispatchSemaphore(value: 0)
         let task = Task.detached {
             let result: Result<T, Failure>
@@ -53,7 +53,7 @@ public enum Blocking {
 
     /// The deadline, or else a Ctrl-C, if one is waiting to stop the run.
     static func pendingInterruption() -> Interruption? {
-        luash_deadline_passed() != 0 ? .deadline : luash_interrupt_pending() != 0 ? .signal : nil
+        LuaInterrupts.deadlinePassed ? .deadline : LuaInterrupts.interruptPending ? .signal : nil
     }
 
     /// The error of a wait that `interruption` ended. A Ctrl-C stays pending
@@ -61,12 +61,12 @@ public enum Blocking {
     /// gets it); after the deadline this error is the run's error wherever it
     /// is caught, so the run's last word names the call it stopped.
     static func stop<Failure: Error>(_ interruption: Interruption, _ stopped: (Interruption) -> Failure) -> Failure {
-        if interruption == .deadline { luash_deadline_stopped_call() }
+        if interruption == .deadline { LuaInterrupts.deadlineStoppedCall() }
         return stopped(interruption)
     }
 
     /// Where the task leaves its result for the waiting thread.
-    private final class Outcome<T: Sendable, Failure: Error>: Sendable {
+    private final class ResultSlot<T: Sendable, Failure: Error>: Sendable {
         let value = Mutex<Result<T, Failure>?>(nil)
     }
 }

@@ -1,4 +1,3 @@
-import CLuaShim
 import JSON
 import LuaKit
 import ProcessesAPI
@@ -107,7 +106,7 @@ public struct ScriptError: Error, LuaRaisable, CustomStringConvertible {
     static func isErrorTable(at index: Int32, in stack: LuaStack) -> Bool {
         guard stack.type(at: index) == .table, stack.getMetatable(index) else { return false }
         defer { stack.pop(2) }
-        stack.rawGet(luash_registryindex(), key: metatableName)
+        stack.rawGet(LuaStack.registry, key: metatableName)
         return stack.rawEqual(-1, -2)
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+import LuaKit
 #endif
-import CLuaShim
 
 /// `procsh.sleep(seconds)`: waits, for example as long as an error's
 /// `retryAfter` says. Ctrl-C and the run's time limit (`--timeout`) end the
@@ -28,5 +28,5 @@ enum Sleep {
 
 extension Sleep {
     /// Whether Ctrl-C or the run's time limit asks the run to stop.
-    static var stopping: Bool { luash_deadline_passed() != 0 || luash_interrupt_pending() != 0 }
+    static var stopping: Bool { LuaInterrupts.deadlinePassed || LuaInterrupts.interruptPending }
 }

@@ -11,10 +11,11 @@ import CLuaShim
 /// metamethods are protected and `throw` instead; allocation cannot fail while
 /// Swift code runs (see ``LuaState/memoryLimit``).
 public struct LuaStack {
-    /// The `lua_State *` of this thread.
-    public let L: OpaquePointer
+    /// The `lua_State *` of this thread. Only LuaKit touches it: every call
+    /// that could raise a Lua error goes through LuaKit's protection.
+    let L: OpaquePointer
 
-    public init(_ L: OpaquePointer) {
+    init(_ L: OpaquePointer) {
         self.L = L
     }
 

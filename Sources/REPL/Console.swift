@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CLuaShim
 import LuaKit
 
 /// Output as lua.c writes it: through C's stdout and stderr, so it interleaves
@@ -11,19 +10,18 @@ import LuaKit
 public enum Console {
     /// Writes to standard output (buffered, as `lua_writestring`).
     public static func write(_ text: String) {
-        fputs(text, luash_stdout())
+        LuaStreams.write(text)
     }
 
     /// Ends a line on standard output and flushes it (`lua_writeline`).
     public static func writeLine() {
-        fputs("\n", luash_stdout())
-        fflush(luash_stdout())
+        LuaStreams.write("\n")
+        LuaStreams.flushOutput()
     }
 
     /// Writes to standard error and flushes it (`lua_writestringerror`).
     public static func writeError(_ text: String) {
-        fputs(text, luash_stderr())
-        fflush(luash_stderr())
+        LuaStreams.writeError(text)
     }
 
     /// Prints an error message, with the program name in front when there is one (lua.c's `l_message`).

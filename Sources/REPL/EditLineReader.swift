@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import CLineEdit
-import CLuaShim
 import LuaKit
 
 /// The prompt's reader on a terminal: libedit's line editing, a history kept
@@ -34,7 +33,7 @@ public struct EditLineReader: LineReader {
     }
 
     public mutating func readLine(prompt: String) -> LineInput {
-        fflush(luash_stdout())
+        LuaStreams.flushOutput()
         var interrupted: Int32 = 0
         guard let line = le_readline(prompt, &interrupted) else {
             if interrupted != 0 {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CLuaShim
+import LuaKit
 
 /// One read from a line reader.
 public enum LineInput: Equatable {
@@ -32,12 +32,12 @@ public struct PlainLineReader: LineReader {
     public init() {}
 
     public mutating func readLine(prompt: String) -> LineInput {
-        fputs(prompt, luash_stdout())
-        fflush(luash_stdout())
+        LuaStreams.write(prompt)
+        LuaStreams.flushOutput()
         var buffer: UnsafeMutablePointer<CChar>? = nil
         var capacity = 0
         defer { free(buffer) }
-        let count = getline(&buffer, &capacity, luash_stdin())
+        let count = getline(&buffer, &capacity, LuaStreams.input)
         guard count >= 0, let buffer else { return .end }
         var length = count
         if length > 0 && buffer[length - 1] == 10 { length -= 1 }  // drop the newline

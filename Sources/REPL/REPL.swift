@@ -1,4 +1,3 @@
-import CLua
 import LuaKit
 
 /// lua.c's read-eval-print loop: reads a line, compiles it first as an
@@ -49,10 +48,10 @@ public struct REPL<Reader: LineReader> {
             case .chunk(let loaded):
                 status = loaded
             }
-            if status == LUA_OK {
+            if status == LuaStatus.ok {
                 status = stack.callWithTraceback(arguments: 0, results: nil)
             }
-            if status == LUA_OK {
+            if status == LuaStatus.ok {
                 printResults()
             } else {
                 reportError(stack, status)
@@ -63,7 +62,7 @@ public struct REPL<Reader: LineReader> {
     /// Whether a load status and message mean the input stopped mid-statement
     /// (a syntax error at `<eof>`), so another line could complete it.
     public static func isIncomplete(status: Int32, message: String) -> Bool {
-        status == LUA_ERRSYNTAX && message.hasSuffix("<eof>")
+        status == LuaStatus.syntaxError && message.hasSuffix("<eof>")
     }
 
     /// The prompt: `tostring(_PROMPT)` (or `_PROMPT2` for continuation lines) if set.
@@ -92,7 +91,7 @@ public struct REPL<Reader: LineReader> {
     mutating func addReturn() -> Int32 {
         let line = stack.bytes(at: -1) ?? []
         let status = stack.loadStatus(bytes: Array("return ".utf8) + line + [UInt8(ascii: ";")], name: "=stdin")
-        if status == LUA_OK {
+        if status == LuaStatus.ok {
             if !line.isEmpty { reader.remember(line) }
         } else {
             stack.pop()  // the error message
@@ -108,7 +107,7 @@ public struct REPL<Reader: LineReader> {
             let line = stack.bytes(at: 1) ?? []
             let status = stack.loadStatus(bytes: line, name: "=stdin")
             var next = LineInput.end
-            if Self.isIncomplete(status: status, message: status == LUA_OK ? "" : stack.errorMessage(at: -1)) {
+            if Self.isIncomplete(status: status, message: status == LuaStatus.ok ? "" : stack.errorMessage(at: -1)) {
                 next = pushLine(firstLine: false)
             }
             if next == .interrupted { return nil }
@@ -133,7 +132,7 @@ public struct REPL<Reader: LineReader> {
         case .line: break
         }
         var status = addReturn()
-        if status != LUA_OK {
+        if status != LuaStatus.ok {
             guard let complete = multiLine() else {
                 stack.top = 0
                 return .interrupted

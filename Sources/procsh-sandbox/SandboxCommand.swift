@@ -3,7 +3,6 @@ import Dispatch
 import Foundation
 import Logging
 import NIOCore
-import CLuaShim
 import Sandbox
 
 /// `procsh sandbox`: the local stand-in for the Processes API.
@@ -115,8 +114,7 @@ struct SandboxCommand: ParsableCommand {
             let faults = plan.isEmpty ? "" : "; faults: \(plan)"
             try blocking {
                 try await server.serve { url in
-                    print(Banner.text(base: url.absoluteString, data: data, faults: faults, guarded: guarded))
-                    fflush(luash_stdout())
+                    writeLine(Banner.text(base: url.absoluteString, data: data, faults: faults, guarded: guarded))
                 }
             }
         }
@@ -127,7 +125,7 @@ struct SandboxCommand: ParsableCommand {
 /// thread is not a concurrency thread, so blocking it is safe).
 func blocking(_ work: @escaping @Sendable () async throws -> Void) throws {
     let done = DispatchSemaphore(value: 0)
-    let outcome = Outcome()
+    let outcome = ErrorSlot()
     Task {
         do { try await work() } catch { outcome.error = error }
         done.signal()
@@ -136,7 +134,13 @@ func blocking(_ work: @escaping @Sendable () async throws -> Void) throws {
     if let error = outcome.error { throw error }
 }
 
-private final class Outcome: @unchecked Sendable {
+/// One line on standard output, written at once (unbuffered: a test reading
+/// the banner through a pipe sees it immediately).
+func writeLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+private final class ErrorSlot: @unchecked Sendable {
     var error: (any Error)?
 }
 
@@ -151,7 +155,6 @@ struct LineLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        print(event.message)
-        fflush(luash_stdout())
+        writeLine(event.message.description)
     }
 }

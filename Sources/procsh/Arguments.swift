@@ -20,7 +20,7 @@ struct Arguments {
     }
 
     /// The result of reading the options.
-    enum Outcome {
+    enum Parsed {
         /// The options are valid. `script` is the index of the script name
         /// (0 when there is none, as in lua.c).
         case run(flags: Flags, script: Int)
@@ -51,7 +51,7 @@ struct Arguments {
 
     /// Reads the options in `argv` (`argv[0]` is the program name); procsh's
     /// connection options go to `connection`.
-    static func collect(_ argv: [String], connection: inout RunOptions) -> Outcome {
+    static func collect(_ argv: [String], connection: inout RunOptions) -> Parsed {
         var flags: Flags = []
         var i = 1
         while i < argv.count {

@@ -1,3 +1,4 @@
+import Bindings
 import Foundation
 import REPL
 
@@ -57,7 +58,7 @@ enum Completion {
         case ["fish"]: Console.write(fish)
         default:
             Console.writeError("\(progname) completion: which shell? usage: procsh completion bash|zsh|fish\n")
-            return 64
+            return ExitStatus.usage
         }
         return 0
     }

@@ -1,5 +1,4 @@
 import Bindings
-import CLua
 import Foundation
 import Logging
 import LuaKit
@@ -43,7 +42,7 @@ struct Diagnostics {
         _ stack: LuaStack, status: Int32, showingName: Bool = true, error: ScriptError? = nil, exitStatus: Int32? = nil
     ) -> Int32 {
         guard json else { return Console.report(stack, status: status, progname: showingName ? progname : nil) }
-        guard status != LUA_OK else { return status }
+        guard status != LuaStatus.ok else { return status }
         let (message, frames) = Self.split(stack.errorMessage(at: -1))
         stack.pop()
         var metadata: Logger.Metadata = [:]
@@ -62,7 +61,7 @@ struct Diagnostics {
     }
 
     /// An error's text split into its message and the frames of the
-    /// traceback luash_msghandler appended (`stack traceback:` and the
+    /// traceback the message handler appended (`stack traceback:` and the
     /// tab-indented lines after it; the last such header: a message may
     /// quote an earlier traceback).
     static func split(_ text: String) -> (message: String, frames: [String]) {

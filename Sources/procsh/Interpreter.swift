@@ -3,8 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CLua
-import CLuaShim
 import Bindings
 import LuaKit
 import REPL
@@ -38,7 +36,7 @@ final class Interpreter {
 
     /// Runs the command line; returns the exit status.
     func main() -> Int32 {
-        _ = luash_gc(stack.L, LUA_GCSTOP)  // no collection while building the state
+        stack.setCollector(.stopped)  // no collection while building the state
         stack.push(function: { [unowned self] s in
             s.push(self.pmain())
             return 1
@@ -48,7 +46,7 @@ final class Interpreter {
         stack.push(argv.count)
         stack.pushNil()
         let status = stack.callStatus(arguments: 2, results: 1)
-        let succeeded = status == LUA_OK && stack.bool(at: -1)
+        let succeeded = status == LuaStatus.ok && stack.bool(at: -1)
         diagnostics.report(stack, status: status)
         return succeeded ? EXIT_SUCCESS : failureStatus
     }
@@ -98,22 +96,21 @@ final class Interpreter {
         }
         if flags.contains(.ignoreEnvironment) {  // libraries then ignore LUA_PATH and LUA_CPATH
             stack.push(true)
-            stack.rawSet(luash_registryindex(), key: "LUA_NOENV")
+            stack.rawSet(LuaStack.registry, key: "LUA_NOENV")
         }
         state.openLibraries()
         createArgTable(script: script)
         if !installBindings(settings, options: connection) {
             return false
         }
-        _ = luash_gc(stack.L, LUA_GCRESTART)
-        luash_gc_generational(stack.L)
-        if !flags.contains(.ignoreEnvironment) && handleLuaInit() != LUA_OK {
+        stack.setCollector(.generational)
+        if !flags.contains(.ignoreEnvironment) && handleLuaInit() != LuaStatus.ok {
             return false
         }
         if !runArguments(upTo: script > 0 ? script : argv.count) {
             return false
         }
-        if script > 0 && handleScript(at: script) != LUA_OK {
+        if script > 0 && handleScript(at: script) != LuaStatus.ok {
             return false
         }
         if flags.contains(.interactive) {
@@ -148,7 +145,7 @@ final class Interpreter {
     /// sandbox here). False, with the reason printed, if that fails.
     func installBindings(_ settings: Settings, options: RunOptions) -> Bool {
         do {
-            try Bindings.install(into: state, settings: Connection.bindings(settings, options: options))
+            try Bindings.install(into: state, context: BindingsContext.make(settings, options: options))
             return true
         } catch let failure as Settings.Failure {
             diagnostics.error(failure.message)
@@ -176,7 +173,7 @@ final class Interpreter {
             return false
         }
         if let seconds = options.timeout {
-            luash_deadline_arm(stack.L, seconds, "timeout: the run took longer than --timeout \(Seconds.text(seconds))")
+            stack.armDeadline(seconds: seconds, message: "timeout: the run took longer than --timeout \(Seconds.text(seconds))")
         }
         if let bytes = options.memoryLimit {
             state.memoryLimit = bytes
@@ -187,15 +184,15 @@ final class Interpreter {
     /// Reports a chunk's outcome; a failure sets the exit status.
     @discardableResult
     func report(_ status: Int32) -> Int32 {
-        let error = status == LUA_ERRRUN ? Bindings.uncaughtError(in: state) : nil
-        if luash_deadline_passed() != 0 && status != LUA_OK {
+        let error = status == LuaStatus.runtimeError ? Bindings.uncaughtError(in: state) : nil
+        if LuaInterrupts.deadlinePassed && status != LuaStatus.ok {
             failureStatus = ExitStatus.temporaryFailure
-        } else if status == LUA_ERRRUN {
+        } else if status == LuaStatus.runtimeError {
             failureStatus = error.map(ExitStatus.of) ?? EXIT_FAILURE
-        } else if status != LUA_OK {
+        } else if status != LuaStatus.ok {
             failureStatus = EXIT_FAILURE
         }
-        return diagnostics.report(stack, status: status, error: error, exitStatus: status == LUA_OK ? nil : failureStatus)
+        return diagnostics.report(stack, status: status, error: error, exitStatus: status == LuaStatus.ok ? nil : failureStatus)
     }
 
     /// `-v`: procsh's line, then Lua's as lua.c prints it.
@@ -220,7 +217,7 @@ final class Interpreter {
     /// Runs a loaded chunk (or reports why it did not load).
     func doChunk(_ status: Int32) -> Int32 {
         var status = status
-        if status == LUA_OK { status = stack.callWithTraceback() }
+        if status == LuaStatus.ok { status = stack.callWithTraceback() }
         return report(status)
     }
 
@@ -242,7 +239,7 @@ final class Interpreter {
         stack.getGlobal("require")
         stack.push(module)
         let status = stack.callWithTraceback(arguments: 1, results: 1)
-        if status == LUA_OK { stack.setGlobal(global) }
+        if status == LuaStatus.ok { stack.setGlobal(global) }
         return report(status)
     }
 
@@ -267,9 +264,9 @@ final class Interpreter {
                     option == UInt8(ascii: "e")
                     ? doString(value, name: "=(command line)")
                     : doLibrary(String(cString: value))
-                if status != LUA_OK { return false }
+                if status != LuaStatus.ok { return false }
             case UInt8(ascii: "W"):
-                lua_warning(stack.L, "@on", 0)
+                stack.warn("@on")
             default:
                 break
             }
@@ -286,7 +283,7 @@ final class Interpreter {
             name = "=LUA_INIT"
             value = getenv("LUA_INIT")
         }
-        guard let value else { return LUA_OK }
+        guard let value else { return LuaStatus.ok }
         if value.pointee == CChar(UInt8(ascii: "@")) { return doFile(value + 1) }
         return doString(value, name: name)
     }
@@ -295,11 +292,11 @@ final class Interpreter {
     func handleScript(at index: Int) -> Int32 {
         let isStdin = words[index] == "-" && words[index - 1] != "--"
         var status = stack.loadFileStatus(isStdin ? nil : argv[index])
-        if status == LUA_OK {
+        if status == LuaStatus.ok {
             if let n = pushScriptArguments() {
                 status = stack.callWithTraceback(arguments: n, results: nil)
             } else {
-                status = LUA_ERRRUN
+                status = LuaStatus.runtimeError
             }
         }
         return report(status)

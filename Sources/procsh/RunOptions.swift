@@ -28,7 +28,7 @@ struct RunOptions {
         case text, json
     }
 
-    enum Outcome: Equatable {
+    enum SetResult: Equatable {
         case set, unknown
         case invalid(String)
     }
@@ -43,7 +43,7 @@ struct RunOptions {
     static let flags = ["--sandbox", "--dry-run", "--quiet"]
 
     /// Takes one long option (`value` is nil for those without one).
-    mutating func set(_ name: String, _ value: String?) -> Outcome {
+    mutating func set(_ name: String, _ value: String?) -> SetResult {
         if Self.flags.contains(name) {
             guard value == nil else { return .invalid("takes no value") }
             switch name {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Bindings
 import REPL
 
 /// procsh's subcommands (`procsh sandbox serve ...`, `procsh config ...`). A
@@ -42,7 +43,7 @@ enum Subcommand {
         execv(path, arguments)
         let reason = String(cString: strerror(errno))
         Console.writeError("\(words[0]): \(words[1]): cannot run \(path) (\(reason)); it is installed with procsh, next to it\n")
-        return 69
+        return ExitStatus.unavailable
     }
 
     /// The directory of the running executable (/proc/self/exe, resolved).

@@ -1,5 +1,5 @@
 import Bindings
-import CLuaShim
+import LuaKit
 
 /// procsh's version, and the lines `-v` prints.
 enum Version {
@@ -9,5 +9,5 @@ enum Version {
     static var line: String { "procsh \(procsh)  Workiva Processes API automation (API 2026-04-01.processes.preview)" }
 
     /// Lua's version and copyright line, exactly as lua.c prints it.
-    static var luaLine: String { String(cString: luash_copyright()) }
+    static var luaLine: String { LuaVersion.copyright }
 }

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CLuaShim
+import LuaKit
 
 // procsh: Lua 5.4 for automating Workiva's Processes API.
 let argv = (0..<Int(CommandLine.argc)).compactMap { CommandLine.unsafeArgv[$0] }
@@ -19,5 +19,5 @@ case .config:
 case nil:
     status = Interpreter(argv: argv).main()
 }
-fflush(luash_stdout())
+LuaStreams.flushOutput()
 exit(status)

@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import JSON
 import LuaKit
 import TestSupport
@@ -18,7 +16,7 @@ import Testing
     /// The fast path's text for the value on top of the stack (popped), or nil.
     static func fast(_ state: LuaState) throws -> String? {
         let s = state.stack
-        lua_pushcclosure(s.L, luash_json_encode, 0)
+        s.pushJSONEncoder()
         s.insert(at: -2)
         try s.call(arguments: 1, results: 1)
         defer { s.pop() }

@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import JSON
 import LuaKit
 
@@ -12,7 +10,7 @@ enum JSONModule {
             // Compact text straight from the Lua value (CLuaShim); when the
             // value has no JSON form, the path below says what and where.
             if args.stack.isNoneOrNil(at: 2) {
-                lua_pushcclosure(args.stack.L, luash_json_encode, 0)
+                args.stack.pushJSONEncoder()
                 args.stack.pushValue(at: 1)
                 try args.stack.call(arguments: 1, results: 1)
                 if args.stack.type(at: -1) == .string { return 1 }

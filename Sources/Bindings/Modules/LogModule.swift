@@ -1,4 +1,3 @@
-import CLuaShim
 import LuaKit
 import Logging
 
@@ -28,7 +27,7 @@ enum LogModule {
         stack.rawSet(-2, key: "log")
         stack.push(levels.firstIndex { logger.logLevel <= $0.level }.map { $0 + 1 } ?? 5)
         stack.rawSet(-2, key: "threshold")
-        stack.rawSet(luash_registryindex(), key: partsKey)
+        stack.rawSet(LuaStack.registry, key: partsKey)
         Bindings.setLazyFunctions(levels.map(\.name), source: source, chunk: "log", module: "log", moduleKey: partsKey, in: log, onto: stack)
     }
 

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLuaShim
 import JSON
 import LuaKit
 import ProcessesAPI

@@ -1,4 +1,3 @@
-import CLuaShim
 import JSON
 import LuaKit
 import ProcessesAPI
@@ -13,7 +12,7 @@ enum ProcessRunsModule {
         module.add("wait") { args in try ProcessRunsModule.wait(args, session: session) }
         // The tree walkers are plain Lua (TreeWalkers.swift), compiled on first use.
         stack.pushValue(at: -1)
-        stack.rawSet(luash_registryindex(), key: TreeWalkers.moduleKey)
+        stack.rawSet(LuaStack.registry, key: TreeWalkers.moduleKey)
         Bindings.setLazyFunctions(
             TreeWalkers.names, source: TreeWalkers.source, chunk: "processruns", module: "processruns", moduleKey: TreeWalkers.moduleKey,
             in: -1, onto: stack)

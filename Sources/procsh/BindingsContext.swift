@@ -7,12 +7,12 @@ import Logging
 import ProcessesAPI
 import Sandbox
 
-/// Where scripts' API calls go and how: the options, the environment and the
-/// profile resolved (``Settings``), and with `--sandbox` a sandbox started here.
-enum Connection {
-    /// The bindings' settings for a run; with `--sandbox`, starts the sandbox
+/// What the bindings are installed with for a run, made from its resolved
+/// ``Settings``: the API session, and with `--sandbox` a sandbox started here.
+enum BindingsContext {
+    /// The bindings' context for a run; with `--sandbox`, starts the sandbox
     /// in this process first (demo data, a free loopback port).
-    static func bindings(_ settings: Settings, options: RunOptions) throws(Settings.Failure) -> Bindings.Settings {
+    static func make(_ settings: Settings, options: RunOptions) throws(Settings.Failure) -> Bindings.Context {
         let logger = Logger(label: "procsh") { _ in
             StandardErrorLogHandler(level: settings.logLevel.value, json: settings.logFormat.value == .json)
         }
@@ -45,7 +45,7 @@ enum Connection {
         let session = APISession(configuration: configuration, dryRun: options.dryRun, logger: logger, printRequest: printRequest)
         // Progress lines are for a person at a terminal, never in a log of JSON lines.
         session.showsProgress = isatty(2) != 0 && !options.quiet && !json
-        return Bindings.Settings(session: session, sandbox: sandbox)
+        return Bindings.Context(session: session, sandbox: sandbox)
     }
 
     /// A request `--dry-run` prints (`dry run: METHOD URL`, then the header
