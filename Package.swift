@@ -107,7 +107,13 @@ let package = Package(
             dependencies: [
                 "LuaKit", "JSON", "ProcessesAPI",
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            exclude: ["Lua"],
+            plugins: ["EmbedLua"]),
+        // The bindings' parts written in Lua (Sources/Bindings/Lua/*.lua),
+        // compiled into them at build time: no file is read at run time.
+        .executableTarget(name: "embed-lua"),
+        .plugin(name: "EmbedLua", capability: .buildTool(), dependencies: ["embed-lua"]),
         // The executable: lua.c's command line, the connection options, and the
         // in-process sandbox of --sandbox.
         .executableTarget(

@@ -22,6 +22,8 @@ struct ArchitectureRulesTests {
         "procsh": ["LuaKit", "REPL", "Bindings", "ProcessesAPI", "Sandbox", "JSON"],
         "procsh-sandbox": ["Sandbox"],
         "sandbox-bench": ["Sandbox", "ProcessesAPI", "JSON"],
+        // The EmbedLua build plugin's tool: a program of its own.
+        "embed-lua": [],
     ]
 
     /// The package's own modules: the folders of Sources.
