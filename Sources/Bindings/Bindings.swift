@@ -7,9 +7,6 @@ import ProcessesAPI
 /// `processes`, `json`, `log`, `procsh`, and with `--sandbox` `sandbox`) and as `require "procsh"` (the
 /// `procsh` table, which holds the others too).
 public enum Bindings {
-    /// procsh's version (also in `User-Agent`).
-    public static let version = APIVersion.procsh
-
     /// What the modules are installed with: the session scripts' calls go
     /// through (the API, the logger) and the in-process sandbox, if any.
     public struct Context {
@@ -44,7 +41,7 @@ public enum Bindings {
         try module("json") { JSONModule.push(onto: stack) }
         try module("log") { LogModule.push(onto: stack, logger: context.session.logger) }
 
-        stack.push(version)
+        stack.push(APIVersion.procsh)
         stack.rawSet(procsh, key: "version")
         stack.push(APIVersion.current)
         stack.rawSet(procsh, key: "apiVersion")

@@ -14,29 +14,17 @@ enum Completion {
         let about: String
     }
 
-    enum Value {
+    enum Value: Sendable {
         case words([String])
         case file
         case profile
         case text
     }
 
-    static let options: [Option] = [
-        Option(name: "--sandbox", value: nil, about: "run against a sandbox started in-process"),
-        Option(name: "--base-url", value: .text, about: "the API base URL"),
-        Option(name: "--region", value: .words(["us", "eu", "apac"]), about: "the Workiva region"),
-        Option(name: "--dry-run", value: nil, about: "print changes instead of sending them"),
-        Option(name: "--profile", value: .profile, about: "a profile of procsh config"),
-        Option(name: "--log-level", value: .words(["trace", "debug", "info", "notice", "warn", "error", "critical"]), about: "the lowest level logged"),
-        Option(name: "--log-format", value: .words(["text", "json"]), about: "how log lines are written"),
-        Option(name: "--quiet", value: nil, about: "only errors on stderr"),
-        Option(name: "--request-timeout", value: .text, about: "seconds one API request may take"),
-        Option(name: "--timeout", value: .text, about: "seconds the whole run may take"),
-        Option(name: "--memory-limit", value: .text, about: "megabytes Lua may allocate"),
-        Option(name: "--lock", value: .file, about: "a lock file held for the whole run"),
-        Option(name: "--lock-wait", value: .text, about: "seconds to wait for the lock"),
-        Option(name: "--help", value: nil, about: "show the help"),
-        Option(name: "--version", value: nil, about: "show the versions"),
+    /// procsh's own options (``ProcshOption/all``), then lua.c's.
+    static let options: [Option] = ProcshOption.all.compactMap { option in
+        option.flag.map { Option(name: $0, value: option.value?.completion, about: option.about) }
+    } + [
         Option(name: "-e", value: .text, about: "execute a statement"),
         Option(name: "-l", value: .text, about: "require a library"),
         Option(name: "-i", value: nil, about: "the prompt after the script"),

@@ -35,6 +35,16 @@ enum Usage {
         return needsArgument ? "'\(option)' needs argument" : "unrecognized option '\(option)'"
     }
 
+    /// procsh's own options as `--help` lists them (``ProcshOption/all``).
+    static var options: String {
+        ProcshOption.all.flatMap(\.helpLines).map { String($0.dropFirst(2)) }.joined(separator: "\n  ")
+    }
+
+    /// The environment variables that stand for options.
+    static var procshVariables: String {
+        ProcshOption.all.filter { $0.flag != nil }.compactMap(\.variable).joined(separator: ", ")
+    }
+
     /// `--help`: everything the command line takes.
     static func help(progname: String) -> String {
         """
@@ -49,26 +59,7 @@ enum Usage {
         Lua's options:
         \(luaOptions)
         procsh's options (before the script):
-          --sandbox          run against a sandbox started in this process (demo data,
-                             a free port on 127.0.0.1); no credentials needed
-          --base-url URL     the API's base URL (https, or http on loopback only)
-          --region R         Workiva's region: us (the default), eu or apac
-          --dry-run          changes (jobruns.create, processes.create, processes.run) print
-                             the request they would send to stderr and send nothing
-          --profile NAME     use a profile of 'procsh config' (or PROCSH_PROFILE)
-          --log-level L      trace, debug, info (the default), notice, warn, error, critical
-          --log-format F     text (the default) or json: one JSON object per line
-          --quiet            only errors on stderr (log level error)
-          --request-timeout S
-                             seconds one API request may take (default 30)
-          --timeout S        the whole run may take S seconds; then it stops (status 75),
-                             even inside pcall or a waiting API call
-          --memory-limit MB  Lua may allocate MB megabytes; beyond, "not enough memory"
-          --lock FILE        hold an exclusive lock on FILE for the whole run; if another
-                             run holds it, exit 75 at once
-          --lock-wait S      wait up to S seconds for the lock instead
-          --help             show this help and exit
-          --version          show procsh's and Lua's versions and exit
+          \(options)
 
         Subcommands (the first word, when no file of that name exists):
           sandbox serve [--port N] [--seed FILE] [--faults SPEC] ...
@@ -82,7 +73,7 @@ enum Usage {
           WORKIVA_CLIENT_ID, WORKIVA_CLIENT_SECRET
                                    the OAuth client procsh signs in with (not with --sandbox)
           WORKIVA_SCOPE            scopes to ask for (default: the client's own)
-          PROCSH_PROFILE, PROCSH_BASE_URL, PROCSH_REGION, PROCSH_LOG_LEVEL, PROCSH_LOG_FORMAT
+          \(procshVariables)
                                    the same as the options; options win, then the
                                    environment, then the profile
           LUA_INIT_5_4, LUA_INIT   code (or @file) to run first, unless -E

@@ -1,12 +1,10 @@
-import Bindings
 import LuaKit
+import ProcessesAPI
 
-/// procsh's version, and the lines `-v` prints.
+/// The lines `-v` prints (procsh's version is ``APIVersion/procsh``).
 enum Version {
-    static let procsh = Bindings.version
-
     /// procsh's own line, printed before Lua's.
-    static var line: String { "procsh \(procsh)  Workiva Processes API automation (API 2026-04-01.processes.preview)" }
+    static var line: String { "procsh \(APIVersion.procsh)  Workiva Processes API automation (API \(APIVersion.current))" }
 
     /// Lua's version and copyright line, exactly as lua.c prints it.
     static var luaLine: String { LuaVersion.copyright }

@@ -51,7 +51,9 @@ public struct ClientConfiguration: Sendable {
     public var connectTimeout: Double = 10
     /// Time allowed for a whole request, from sending to the last byte of the
     /// answer (default 30 s; the API itself gives up at 29 s).
-    public var requestTimeout: Double = 30
+    public var requestTimeout: Double = Self.defaultRequestTimeout
+    /// The request timeout unless one is given: 30 s (Workiva times requests out after 29 s).
+    public static let defaultRequestTimeout: Double = 30
     public var retry: RetryPolicy = .standard
     /// nil: no client-side limit.
     public var rateLimit: RateLimit? = .workiva

@@ -33,18 +33,9 @@ struct ConfigFile: Equatable {
         var line = 0
     }
 
-    /// The keys a profile may set, with what each is.
-    static let keys: [(key: String, about: String)] = [
-        ("base-url", "the API's base URL (instead of a region)"),
-        ("region", "Workiva's region: us, eu or apac"),
-        ("client-id", "the OAuth client id"),
-        ("client-secret", "the OAuth client secret (masked when shown)"),
-        ("scope", "scopes to ask for"),
-        ("log-level", "trace, debug, info, notice, warn, error, critical"),
-        ("log-format", "text or json"),
-        ("request-timeout", "seconds one API request may take"),
-    ]
-    static let secretKeys = ["client-secret"]
+    /// The keys a profile may set, with what each is (``ProcshOption/all``).
+    static let keys: [(key: String, about: String)] = ProcshOption.all.compactMap { option in option.key.map { ($0, option.about) } }
+    static let secretKeys = [ProcshOption.clientSecret.key!]
 
     var profiles: [Profile] = []
 

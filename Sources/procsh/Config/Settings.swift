@@ -41,8 +41,8 @@ struct Settings {
 
         // The profile: --profile, PROCSH_PROFILE, or the one named "default" if there is one.
         var profileName: Sourced<String>? =
-            options.profile.map { Sourced(value: $0, source: "--profile") }
-            ?? env("PROCSH_PROFILE").map { Sourced(value: $0, source: "PROCSH_PROFILE") }
+            options.profile.map { Sourced(value: $0, source: ProcshOption.profile.flag!) }
+            ?? env(ProcshOption.profile.variable!).map { Sourced(value: $0, source: ProcshOption.profile.variable!) }
         var profile: ConfigFile.Profile?
         if profileName != nil || access(configPath, F_OK) == 0 {
             let file: ConfigFile
@@ -67,7 +67,8 @@ struct Settings {
 
         /// The first of the environment variable and the profile's setting, parsed.
         /// A wrong value names where it is: the variable, or the file's line.
-        func pick<T>(_ variable: String?, _ key: String, _ parse: (String) throws(Parse.Invalid) -> T) throws(Failure) -> Sourced<T>? {
+        func pick<T>(_ option: ProcshOption, _ parse: (String) throws(Parse.Invalid) -> T) throws(Failure) -> Sourced<T>? {
+            let (variable, key) = (option.variable, option.key ?? "")
             let setting = profile?.settings.first { $0.key == key }
             let candidates: [(String?, String, String)] = [
                 (variable.flatMap(env), variable ?? "", variable ?? ""),
@@ -87,37 +88,40 @@ struct Settings {
         var settings = Settings(
             profile: profileName, configPath: configPath,
             target: Sourced(value: .region(.us), source: "default"),
-            clientID: try pick("WORKIVA_CLIENT_ID", "client-id", text),
-            clientSecret: try pick("WORKIVA_CLIENT_SECRET", "client-secret", text),
-            scope: try pick("WORKIVA_SCOPE", "scope", text),
-            logLevel: try pick("PROCSH_LOG_LEVEL", "log-level", Parse.logLevel) ?? Sourced(value: .info, source: "default"),
-            logFormat: try pick("PROCSH_LOG_FORMAT", "log-format", Parse.logFormat) ?? Sourced(value: .text, source: "default"),
-            requestTimeout: try pick(nil, "request-timeout", { s throws(Parse.Invalid) in try Parse.seconds(s) })
-                ?? Sourced(value: 30, source: "default"))
+            clientID: try pick(.clientID, text),
+            clientSecret: try pick(.clientSecret, text),
+            scope: try pick(.scope, text),
+            logLevel: try pick(.logLevel, Parse.logLevel) ?? Sourced(value: .info, source: "default"),
+            logFormat: try pick(.logFormat, Parse.logFormat) ?? Sourced(value: .text, source: "default"),
+            requestTimeout: try pick(.requestTimeout, { s throws(Parse.Invalid) in try Parse.seconds(s) })
+                ?? Sourced(value: ClientConfiguration.defaultRequestTimeout, source: "default"))
 
         // The API: flags, then the environment, then the profile; a base URL
         // wins over a region at the same level.
-        let flagTargets = [options.sandbox ? "--sandbox" : nil, options.baseURL != nil ? "--base-url" : nil, options.region != nil ? "--region" : nil]
-            .compactMap { $0 }
+        let flagTargets = [
+            options.sandbox ? ProcshOption.sandbox : nil, options.baseURL != nil ? .baseURL : nil, options.region != nil ? .region : nil,
+        ].compactMap { $0?.flag }
         if flagTargets.count > 1 {
             throw Failure(message: "\(flagTargets.joined(separator: " and ")) name different APIs; give one", status: ExitStatus.usage)
         }
         if options.sandbox {
-            settings.target = Sourced(value: .sandbox, source: "--sandbox")
+            settings.target = Sourced(value: .sandbox, source: ProcshOption.sandbox.flag!)
         } else if let url = options.baseURL {
-            settings.target = Sourced(value: .baseURL(url), source: "--base-url")
+            settings.target = Sourced(value: .baseURL(url), source: ProcshOption.baseURL.flag!)
         } else if let region = options.region {
-            settings.target = Sourced(value: .region(region), source: "--region")
-        } else if let url = try pick("PROCSH_BASE_URL", "base-url", Parse.url) {
+            settings.target = Sourced(value: .region(region), source: ProcshOption.region.flag!)
+        } else if let url = try pick(.baseURL, Parse.url) {
             settings.target = Sourced(value: .baseURL(url.value), source: url.source)
-        } else if let region = try pick("PROCSH_REGION", "region", Parse.region) {
+        } else if let region = try pick(.region, Parse.region) {
             settings.target = Sourced(value: .region(region.value), source: region.source)
         }
 
-        if let level = options.logLevel { settings.logLevel = Sourced(value: level, source: "--log-level") }
-        if options.quiet && options.logLevel == nil { settings.logLevel = Sourced(value: .error, source: "--quiet") }
-        if let format = options.logFormat { settings.logFormat = Sourced(value: format, source: "--log-format") }
-        if let timeout = options.requestTimeout { settings.requestTimeout = Sourced(value: timeout, source: "--request-timeout") }
+        if let level = options.logLevel { settings.logLevel = Sourced(value: level, source: ProcshOption.logLevel.flag!) }
+        if options.quiet && options.logLevel == nil { settings.logLevel = Sourced(value: .error, source: ProcshOption.quiet.flag!) }
+        if let format = options.logFormat { settings.logFormat = Sourced(value: format, source: ProcshOption.logFormat.flag!) }
+        if let timeout = options.requestTimeout {
+            settings.requestTimeout = Sourced(value: timeout, source: ProcshOption.requestTimeout.flag!)
+        }
         return settings
     }
 

@@ -34,43 +34,16 @@ struct RunOptions {
     }
 
     /// The options that take a value (`--name VALUE` or `--name=VALUE`).
-    static let valued = [
-        "--base-url", "--region", "--log-level", "--log-format", "--request-timeout", "--timeout", "--memory-limit",
-        "--lock", "--lock-wait", "--profile",
-    ]
+    static let valued = ProcshOption.all.filter { $0.apply != nil && $0.value != nil }.compactMap(\.flag)
 
-    /// The options without a value.
-    static let flags = ["--sandbox", "--dry-run", "--quiet"]
-
-    /// Takes one long option (`value` is nil for those without one).
+    /// Takes one long option (`value` is nil for those without one), by its
+    /// entry of ``ProcshOption/all``.
     mutating func set(_ name: String, _ value: String?) -> SetResult {
-        if Self.flags.contains(name) {
-            guard value == nil else { return .invalid("takes no value") }
-            switch name {
-            case "--sandbox": sandbox = true
-            case "--dry-run": dryRun = true
-            default: quiet = true
-            }
-            return .set
-        }
-        guard Self.valued.contains(name), let value else { return .unknown }
+        guard let option = ProcshOption.named(name), let apply = option.apply else { return .unknown }
+        if option.value == nil && value != nil { return .invalid("takes no value") }
+        if option.value != nil && value == nil { return .unknown }
         do throws(Parse.Invalid) {
-            switch name {
-            case "--base-url": baseURL = try Parse.url(value)
-            case "--region": region = try Parse.region(value)
-            case "--log-level": logLevel = try Parse.logLevel(value)
-            case "--log-format": logFormat = try Parse.logFormat(value)
-            case "--request-timeout": requestTimeout = try Parse.seconds(value)
-            case "--timeout": timeout = try Parse.seconds(value)
-            case "--lock-wait": lockWait = try Parse.seconds(value, allowZero: true)
-            case "--memory-limit": memoryLimit = try Parse.megabytes(value)
-            case "--lock":
-                guard !value.isEmpty else { throw Parse.Invalid("needs a file name") }
-                lock = value
-            default:
-                guard !value.isEmpty else { throw Parse.Invalid("needs a profile name") }
-                profile = value
-            }
+            try apply(&self, value)
         } catch {
             return .invalid(error.message)
         }
@@ -101,12 +74,21 @@ enum Parse {
         return region
     }
 
+    /// The log levels as options and settings name them (`warn` for swift-log's `warning`).
+    static let logLevels = Logger.Level.allCases.map { $0 == .warning ? "warn" : $0.rawValue }
+
     static func logLevel(_ value: String) throws(Invalid) -> Logger.Level {
         let name = value.lowercased() == "warn" ? "warning" : value.lowercased()
         guard let level = Logger.Level(rawValue: name) else {
-            throw Invalid("'\(value)' is not a level (trace, debug, info, notice, warn, error, critical)")
+            throw Invalid("'\(value)' is not a level (\(logLevels.joined(separator: ", ")))")
         }
         return level
+    }
+
+    /// A name that must not be empty (a file, a profile).
+    static func name(_ value: String, _ what: String) throws(Invalid) -> String {
+        guard !value.isEmpty else { throw Invalid("needs \(what)") }
+        return value
     }
 
     static func logFormat(_ value: String) throws(Invalid) -> RunOptions.LogFormat {
@@ -133,7 +115,8 @@ enum Parse {
 
 /// A number of seconds as messages write it: `300 s`, `0.5 s`.
 enum Seconds {
-    static func text(_ s: Double) -> String {
-        s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
-    }
+    static func text(_ s: Double) -> String { "\(number(s)) s" }
+
+    /// The number alone: `300`, `0.5`.
+    static func number(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))" : "\(s)" }
 }
