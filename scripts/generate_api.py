@@ -23,6 +23,11 @@ def swift_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def integer_arguments(node, *keys):
+    """`key: value` Swift arguments for the integer members `keys` that node has."""
+    return ["%s: %d" % (key, node[key]) for key in keys if key in node]
+
+
 def lower_first(name):
     return name[0].lower() + name[1:]
 
@@ -88,22 +93,13 @@ class Document:
                 rule.append("format: %s" % swift_string(node["format"]))
             expression = ".string(APIStringRule(%s))" % ", ".join(rule)
         elif types == "integer":
-            bounds = []
-            if "minimum" in node:
-                bounds.append("minimum: %d" % node["minimum"])
-            if "maximum" in node:
-                bounds.append("maximum: %d" % node["maximum"])
-            expression = ".integer(APIIntegerRule(%s))" % ", ".join(bounds)
+            expression = ".integer(APIIntegerRule(%s))" % ", ".join(integer_arguments(node, "minimum", "maximum"))
         elif types == "number":
             expression = ".number"
         elif types == "boolean":
             expression = ".boolean"
         elif types == "array":
-            limits = []
-            if "minItems" in node:
-                limits.append("minItems: %d" % node["minItems"])
-            if "maxItems" in node:
-                limits.append("maxItems: %d" % node["maxItems"])
+            limits = integer_arguments(node, "minItems", "maxItems")
             expression = ".array(%s%s)" % (
                 self.schema(node["items"], indent), "".join(", " + l for l in limits))
         elif types == "object":
