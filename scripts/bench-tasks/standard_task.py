@@ -6,6 +6,8 @@ import sys
 
 import requests
 
+from task_batches import batches
+
 base = sys.argv[1]
 headers = {"X-Version": "2026-04-01.processes.preview"}
 session = requests.Session()
@@ -15,17 +17,7 @@ token.raise_for_status()
 session.headers.update(headers)
 session.headers["Authorization"] = "Bearer " + token.json()["access_token"]
 
-for request in range(1, 101):
-    jobs = [{
-        "action": "sendTask", "triggerType": "whenEligible",
-        "arguments": {"type": "sendTask", "sendTaskArgs": {
-            "assignee": {"id": "user123", "type": "user"},
-            "title": f"Task {request}.{i}", "dueDate": "2024-12-15"}},
-    } for i in range(1, 11)]
-    if request % 2 == 1:
-        params = {"parentGroupId": "group-review"}
-    else:
-        params = {"relativeSiblingId": "job-7", "before": "false"}
+for params, jobs in batches():
     r = session.post(f"{base}/processRuns/demo-run/jobRuns", params=params, json=jobs)
     r.raise_for_status()
 
