@@ -34,7 +34,6 @@ let package = Package(
     name: "procsh",
     products: [
         .executable(name: "procsh", targets: ["procsh"]),
-        .executable(name: "procsh-sandbox", targets: ["procsh-sandbox"]),
         .library(name: "LuaKit", targets: ["LuaKit"]),
     ],
     dependencies: [
@@ -121,22 +120,12 @@ let package = Package(
             dependencies: [
                 "LuaKit", "REPL", "Bindings", "ProcessesAPI", "Sandbox",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Linker"],
             swiftSettings: [staticRuntime.swift],
             linkerSettings: [.unsafeFlags(startupLinkerFlags), staticRuntime.linker]),
-        // `procsh sandbox ...`: a helper procsh runs (exec) for the subcommand, so
-        // the server's libraries never weigh on procsh's start-up.
-        .executableTarget(
-            name: "procsh-sandbox",
-            dependencies: [
-                "Sandbox",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: [staticRuntime.swift],
-            linkerSettings: [staticRuntime.linker]),
         // Benchmark helpers (scripts/bench): a Hummingbird hello-world to compare
         // the sandbox with, and in-process timings of the sandbox's store.
         .executableTarget(

@@ -10,8 +10,9 @@ let argv = (0..<Int(CommandLine.argc)).compactMap { CommandLine.unsafeArgv[$0] }
 let words = argv.map { String(cString: $0) }
 let status: Int32
 switch Subcommand.match(words) {
-case .helper(let helper):
-    status = Subcommand.exec(helper, words: words)
+case .sandbox:
+    SandboxCommand.main(Array(words.dropFirst(2)))  // exits by itself when it is done or fails
+    status = 0
 case .completion:
     status = Completion.run(Array(words.dropFirst(2)), progname: words[0])
 case .config:

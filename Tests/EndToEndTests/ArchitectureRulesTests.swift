@@ -20,7 +20,6 @@ struct ArchitectureRulesTests {
         "REPL": ["LuaKit", "CLineEdit"],
         "Bindings": ["LuaKit", "JSON", "ProcessesAPI"],
         "procsh": ["LuaKit", "REPL", "Bindings", "ProcessesAPI", "Sandbox", "JSON"],
-        "procsh-sandbox": ["Sandbox"],
         "sandbox-bench": ["Sandbox", "ProcessesAPI", "JSON"],
         // The EmbedLua build plugin's tool: a program of its own.
         "embed-lua": [],

@@ -340,15 +340,19 @@ struct SandboxServeTests {
         #expect(result.stdout == "the script ran\tserve\n")
     }
 
-    @Test func aMissingHelperIsAClearError() async throws {
+    /// `procsh sandbox` runs in procsh: a copy of procsh alone serves it.
+    @Test func procshAloneServesTheSandbox() async throws {
         try #require(!Programs.procshIsReference)
         let dir = try makeTempDirectory(files: [:])
         defer { try? FileManager.default.removeItem(at: dir) }
         let lonely = dir.appendingPathComponent("procsh").path
         try FileManager.default.copyItem(atPath: try Programs.procsh(), toPath: lonely)
-        let result = try await run(lonely, ["sandbox", "serve"], environment: baseEnvironment(home: dir.path), directory: dir)
-        #expect(result.termination == .exit(69))
-        #expect(result.stderr.contains("sandbox: cannot run \(dir.path)/procsh-sandbox"), "\(result.stderr)")
+        let result = try await run(lonely, ["sandbox", "serve", "--help"], environment: baseEnvironment(home: dir.path), directory: dir)
+        #expect(result.termination == .exit(0), "\(result)")
+        #expect(result.stdout.contains("USAGE: procsh sandbox serve"), "\(result.stdout)")
+        let wrong = try await run(lonely, ["sandbox", "serve", "--bogus"], environment: baseEnvironment(home: dir.path), directory: dir)
+        #expect(wrong.termination == .exit(64))
+        #expect(wrong.stderr.contains("Unknown option '--bogus'"), "\(wrong.stderr)")
     }
 
     @Test func aPortInUseSaysSo() async throws {

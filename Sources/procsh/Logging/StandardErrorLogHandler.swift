@@ -1,3 +1,4 @@
+import Bindings
 import Foundation
 import JSON
 import Logging
@@ -6,22 +7,22 @@ import Logging
 /// `2026-11-29T12:00:00Z info: message`, or with `json` one JSON object per
 /// line, `{"level":"info","message":"...","time":"...",...metadata}`. (Text
 /// lines leave the metadata out: procsh's messages already say it.)
-public struct StandardErrorLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+struct StandardErrorLogHandler: LogHandler {
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
     let json: Bool
 
-    public init(level: Logger.Level, json: Bool = false) {
+    init(level: Logger.Level, json: Bool = false) {
         logLevel = level
         self.json = json
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    func log(event: LogEvent) {
         guard json else {
             StandardError.write("\(Date().formatted(.iso8601)) \(Self.name(event.level)): \(event.message)\n")
             return
@@ -35,7 +36,7 @@ public struct StandardErrorLogHandler: LogHandler {
     /// uncaught error, a lock held by another run) with it under
     /// `--log-format json`, whatever the log level, so every line it writes
     /// to standard error parses.
-    public static func jsonLine(level: Logger.Level, message: String, metadata: Logger.Metadata = [:]) -> String {
+    static func jsonLine(level: Logger.Level, message: String, metadata: Logger.Metadata = [:]) -> String {
         var object: [String: JSONValue] = [:]
         for (key, value) in metadata {
             object[key] = json(value)
@@ -55,7 +56,7 @@ public struct StandardErrorLogHandler: LogHandler {
         }
     }
 
-    public static func name(_ level: Logger.Level) -> String {
+    static func name(_ level: Logger.Level) -> String {
         level == .warning ? "warn" : level.rawValue
     }
 }
