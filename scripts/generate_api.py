@@ -132,12 +132,20 @@ class Document:
         # One typed constant per schema: a single literal of them all takes the
         # type checker many seconds.
         names = list(self.components["schemas"])
+        # A switch, not a dictionary: each schema is built when first asked
+        # for, so a start-up that needs two does not build them all.
         lines = [HEADER, "extension APISchema {",
-                 "    /// openapi.yaml's component schemas, by name.",
-                 "    public static let components: [String: APISchema] = ["]
+                 "    /// openapi.yaml's component schemas' names, in the document's order.",
+                 "    public static let componentNames: [String] = [%s]" % ", ".join(swift_string(n) for n in names),
+                 "",
+                 "    /// The component schema `name`, or nil when the document has none.",
+                 "    public static func component(_ name: String) -> APISchema? {",
+                 "        switch name {"]
         for name in names:
-            lines.append("        %s: Document.%s," % (swift_string(name), lower_first(name)))
-        lines.append("    ]")
+            lines.append("        case %s: return Document.%s" % (swift_string(name), lower_first(name)))
+        lines.append("        default: return nil")
+        lines.append("        }")
+        lines.append("    }")
         lines.append("")
         lines.append("    /// The schemas, one constant each.")
         lines.append("    enum Document {")

@@ -1,8 +1,9 @@
 import JSON
 import ProcessesAPI
+import Synchronization
 
 /// The request bodies of openapi.yaml, as procsh checks them before sending:
-/// the document's schemas (``APISchema/components``) read into ``Schema``,
+/// the document's schemas (``APISchema/component(_:)``) read into ``Schema``,
 /// plus the rules the document states in words (`action` must equal
 /// `arguments.type`; a batch update's or a process child's `type` names the
 /// member it carries).
@@ -23,7 +24,7 @@ enum RequestSchemas {
         return cases.map { action in
             guard case .object(let object) = action.schema.resolved,
                 let member = object.members.first(where: { $0.required && $0.name != discriminator }),
-                case .object(let arguments)? = components[member.schema.referenceName ?? ""]
+                let name = member.schema.referenceName, case .object(let arguments) = named(name)
             else { preconditionFailure("openapi.yaml: the arguments of \(action.value) are not {type, <action>Args}") }
             return (action.value, member.name, arguments)
         }
@@ -33,15 +34,16 @@ enum RequestSchemas {
     /// A principal's `type` (user or group).
     static let principalType = translate(APISchema.named("PrincipalCreate").member("type")!)
 
-    /// The component `name`, as a ``Schema``.
+    /// The component `name`, as a ``Schema``: translated the first time it is
+    /// asked for, then kept (a reference stays one, ``Schema/reference(_:)``).
     static func named(_ name: String) -> Schema {
-        guard let schema = components[name] else { preconditionFailure("openapi.yaml has no schema \(name)") }
+        if let schema = translated.withLock({ $0[name] }) { return schema }
+        let schema = translate(APISchema.named(name), name: name)
+        translated.withLock { $0[name] = schema }
         return schema
     }
 
-    /// Every component, translated once; a reference stays one (``Schema/reference(_:)``).
-    static let components: [String: Schema] = Dictionary(
-        uniqueKeysWithValues: APISchema.components.map { name, schema in (name, translate(schema, name: name)) })
+    private static let translated = Mutex<[String: Schema]>([:])
 
     /// The rules openapi.yaml states in words, by the schema they belong to.
     static let rules: [String: @Sendable (_ members: [String: JSONValue], _ path: String) throws(ValidationError) -> Void] = [

@@ -1,7 +1,7 @@
 /// A schema of openapi.yaml as data: what the bindings check a request
 /// against before sending it, and what the client checks an answer against
 /// (``ResponseShape``). The values are generated from the document
-/// (``components``, `APISchema+Document.swift`).
+/// (``component(_:)``, `APISchema+Document.swift`).
 public indirect enum APISchema: Sendable {
     case string(APIStringRule)
     case integer(APIIntegerRule)
@@ -24,7 +24,7 @@ public indirect enum APISchema: Sendable {
 
     /// The component `name` names.
     public static func named(_ name: String) -> APISchema {
-        guard let schema = components[name] else { preconditionFailure("openapi.yaml has no schema \(name)") }
+        guard let schema = component(name) else { preconditionFailure("openapi.yaml has no schema \(name)") }
         return schema
     }
 
