@@ -113,8 +113,10 @@ let package = Package(
         // compiled into them at build time: no file is read at run time.
         .executableTarget(name: "embed-lua"),
         .plugin(name: "EmbedLua", capability: .buildTool(), dependencies: ["embed-lua"]),
-        // The executable: lua.c's command line, the connection options, and the
-        // in-process sandbox of --sandbox.
+        // The executable: lua.c's command line, the connection options, the
+        // in-process sandbox of --sandbox, and `procsh sandbox serve` (in procsh
+        // too: it links the sandbox anyway, and the move cost start-up nothing;
+        // docs/architecture.md).
         .executableTarget(
             name: "procsh",
             dependencies: [

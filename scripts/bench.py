@@ -65,9 +65,20 @@ def startup(procsh, rounds):
     lua = shutil.which("lua5.4")
     if lua is None:
         sys.exit("bench: lua5.4 is missing (scripts/setup installs it)")
-    contenders = [("procsh", [procsh, "-e", "print(1)"]), ("lua5.4", [lua, "-e", "print(1)"]),
-                  ("python3 + requests", [sys.executable, "-c", "import requests"])]
-    results = measure(contenders, rounds)
+    # procsh as scripts/install leaves it (a copy): the file the linker wrote
+    # sits in the page cache in small pieces and takes ~15% more page faults
+    # to start (BENCHMARKS.md, "Start-up"). Both are shown.
+    installed = os.path.join(tempfile.mkdtemp(), "procsh")
+    shutil.copy2(procsh, installed)
+    contenders = [("procsh", [installed, "-e", "print(1)"]), ("procsh (the build's own file)", [procsh, "-e", "print(1)"]),
+                  ("lua5.4", [lua, "-e", "print(1)"]), ("python3 + requests", [sys.executable, "-c", "import requests"])]
+    try:
+        startup_table(contenders, measure(contenders, rounds), rounds)
+    finally:
+        shutil.rmtree(os.path.dirname(installed))
+
+
+def startup_table(contenders, results, rounds):
     print(f"Start-up: `-e 'print(1)'`, {rounds} runs each, interleaved")
     print()
     print("| program | median ms | min ms | max ms | peak RSS KiB (median) |")
@@ -78,8 +89,9 @@ def startup(procsh, rounds):
         medians[name] = statistics.median(walls)
         print(f"| {name} | {ms(medians[name])} | {ms(min(walls))} | {ms(max(walls))} | {peak_rss(argv)} |")
     ratio = medians["procsh"] / medians["lua5.4"]
+    built = medians["procsh (the build's own file)"] / medians["lua5.4"]
     print()
-    print(f"procsh / lua5.4 start-up: {ratio:.2f}x (goal <= 3x)")
+    print(f"procsh / lua5.4 start-up: {ratio:.2f}x, installed (goal <= 2x; moonshot 1.5x); the build's own file {built:.2f}x")
 
 
 TASKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-tasks")
