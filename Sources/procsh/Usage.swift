@@ -1,3 +1,4 @@
+import JSON
 import REPL
 
 /// The texts procsh prints about its own command line.
@@ -16,14 +17,17 @@ enum Usage {
 
         """
 
-    /// lua.c's usage message for a bad option, then a pointer to procsh's own help.
+    /// lua.c's usage message for a bad option, then a pointer to procsh's own
+    /// help (naming the option meant, for a misspelt one of procsh's).
     static func printBadOption(_ option: String, progname: String) {
         Console.writeError("\(progname): \(badOption(option))\n")
+        let name = String(option.prefix { $0 != "=" })
+        let meant = name.hasPrefix("--") ? Suggestion.closest(to: name, among: ProcshOption.all.compactMap(\.flag)) : nil
         Console.writeError(
             """
             usage: \(progname) [options] [script [args]]
             Available options are:
-            \(luaOptions)Run '\(progname) --help' for procsh's own options.
+            \(luaOptions)\(meant.map { "Did you mean \($0)? " } ?? "")Run '\(progname) --help' for procsh's own options.
 
             """)
     }

@@ -38,5 +38,14 @@ struct ProcshOwnTests {
         #expect(r.termination == .exit(1), "\(r)")
         #expect(r.stderr.hasPrefix("<prog>: unrecognized option '-x'\nusage: <prog> [options] [script [args]]\n"), "\(r)")
         #expect(r.stderr.contains("--help"), "\(r)")
+        #expect(!r.stderr.contains("Did you mean"), "\(r)")
+    }
+
+    @Test("a misspelt option of procsh's is named after lua5.4's text")
+    func aMisspeltOptionIsNamed() async throws {
+        let r = try await runNormalised(try Programs.procsh(), ["--regoin=eu", "-e", ""])
+        #expect(r.termination == .exit(1), "\(r)")
+        #expect(r.stderr.hasPrefix("<prog>: unrecognized option '--regoin=eu'\nusage: <prog> [options] [script [args]]\n"), "\(r)")
+        #expect(r.stderr.contains("Did you mean --region? Run '<prog> --help' for procsh's own options."), "\(r)")
     }
 }

@@ -59,7 +59,7 @@ struct ProcshOption: Sendable {
         key: "scope")
     static let logLevel = ProcshOption(
         flag: "--log-level", value: ("L", .words(Parse.logLevels)),
-        help: ["\(Parse.logLevels.joined(separator: ", ")) (info is the default)"],
+        help: [Parse.logLevels.joined(separator: ", "), "(info is the default)"],
         about: "the lowest level logged: \(Parse.logLevels.joined(separator: ", "))", variable: "PROCSH_LOG_LEVEL",
         key: "log-level", apply: { options, value throws(Parse.Invalid) in options.logLevel = try Parse.logLevel(value ?? "") })
     static let logFormat = ProcshOption(
