@@ -4,7 +4,9 @@ times, and reports the median, min and max.
 Start-up: `procsh -e 'print(1)'` beside `lua5.4 -e 'print(1)'` and
 `python3 -c 'import requests'`.
 The standard task: 1,000 job runs in 100 requests of 10, then the run read
-back, as a procsh script, a Python requests script and a curl + jq script.
+back, as a procsh script, a Python requests script and a curl + jq script,
+beside its floor (standard_task_floor.py: the same requests pre-built, one
+connection, nothing parsed).
 Lua <-> JSON: procsh's json module beside lua-cjson under lua5.4.
 Sandbox: wrk against createJobRuns (1 job) and getProcessRun, beside a minimal
 Hummingbird hello-world; then the store's scaling with group size.
@@ -108,7 +110,7 @@ def timed(argv, env=None):
 
 
 def standard_task(procsh, rounds):
-    """The same 101 requests by three clients against one sandbox, reset before each run."""
+    """The same 101 requests by three clients and the floor against one sandbox, reset before each run."""
     port = free_port()
     server = subprocess.Popen([procsh, "sandbox", "serve", "--port", str(port), "--quiet", "--rate-limit", "100000000"],
                               stdout=subprocess.DEVNULL)

@@ -135,9 +135,6 @@ class Document:
         # A switch, not a dictionary: each schema is built when first asked
         # for, so a start-up that needs two does not build them all.
         lines = [HEADER, "extension APISchema {",
-                 "    /// openapi.yaml's component schemas' names, in the document's order.",
-                 "    public static let componentNames: [String] = [%s]" % ", ".join(swift_string(n) for n in names),
-                 "",
                  "    /// The component schema `name`, or nil when the document has none.",
                  "    public static func component(_ name: String) -> APISchema? {",
                  "        switch name {"]

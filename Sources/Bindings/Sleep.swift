@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-import LuaKit
 #endif
+import LuaKit
 
 /// `procsh.sleep(seconds)`: waits, for example as long as an error's
 /// `retryAfter` says. Ctrl-C and the run's time limit (`--timeout`) end the

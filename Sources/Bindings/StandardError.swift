@@ -1,8 +1,4 @@
-
-#if canImport(Glibc)
-import Glibc
 import LuaKit
-#endif
 
 /// Writes to the process's standard error through C stdio (the same stream
 /// Lua's io.stderr uses, so output interleaves in order).

@@ -55,9 +55,9 @@ final class Interpreter {
     func pmain() -> Bool {
         let flags: Arguments.Flags
         let script: Int
-        var connection = RunOptions()
-        let outcome = Arguments.collect(words, connection: &connection)
-        diagnostics.json = Diagnostics.prefersJSON(connection) { getenv($0).map { String(cString: $0) } }
+        var options = RunOptions()
+        let outcome = Arguments.collect(words, options: &options)
+        diagnostics.json = Diagnostics.prefersJSON(options) { getenv($0).map { String(cString: $0) } }
         switch outcome {
         case .badOption(let index):
             if diagnostics.json {
@@ -84,11 +84,11 @@ final class Interpreter {
         // Every run reads the configuration here, before the lock and any
         // code: its profile says how procsh reports (the log's format and
         // level), and a mistake in it stops the run now, whatever the script.
-        guard let settings = resolveSettings(connection) else {
+        guard let settings = resolveSettings(options) else {
             return false
         }
         diagnostics.json = settings.logFormat.value == .json
-        if !applyRunLimits(connection) {
+        if !applyRunLimits(options) {
             return false
         }
         if flags.contains(.version) {
@@ -100,7 +100,7 @@ final class Interpreter {
         }
         state.openLibraries()
         createArgTable(script: script)
-        if !installBindings(settings, options: connection) {
+        if !installBindings(settings, options: options) {
             return false
         }
         stack.setCollector(.generational)

@@ -1,8 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Bindings
-import REPL
 
 /// procsh's subcommands (`procsh sandbox serve ...`, `procsh config ...`). A
 /// word is a subcommand only in first position, only if it names one, and

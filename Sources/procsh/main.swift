@@ -11,7 +11,7 @@ let words = argv.map { String(cString: $0) }
 let status: Int32
 switch Subcommand.match(words) {
 case .sandbox:
-    SandboxCommand.main(Array(words.dropFirst(2)))  // exits by itself when it is done or fails
+    SandboxCommand.main(Array(words.dropFirst(2)))  // exits on a usage error; returns when serving ends
     status = 0
 case .completion:
     status = Completion.run(Array(words.dropFirst(2)), progname: words[0])

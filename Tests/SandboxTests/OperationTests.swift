@@ -87,12 +87,17 @@ struct OperationTests {
             let invalid = try await #require(throws: ProcessesAPIError.self) {
                 _ = try await client.createProcess(.init(name: "Bad", root: Tree.root([Tree.sendTask("x", assignee: "ghost")])))
             }
-            #expect(invalid.code == "invalidUser")
+            #expect(invalid.code == "invalidUser" && invalid.target == "assigneeUser")
             // A child's type names the member that carries it.
             let mismatched = try await #require(throws: ProcessesAPIError.self) {
                 _ = try await client.createProcess(.init(name: "Bad", root: Tree.root([.init(_type: .group, job: Tree.sendTask("x").job)])))
             }
             #expect(mismatched.status == 400 && mismatched.target == "body.root.children[0].group")
+            let both = try await #require(throws: ProcessesAPIError.self) {
+                _ = try await client.createProcess(.init(
+                    name: "Bad", root: Tree.root([.init(_type: .job, job: Tree.sendTask("x").job, group: .init(name: "g", parallel: true))])))
+            }
+            #expect(both.status == 400 && both.target == "body.root.children[0].group")
             let badDate = try await #require(throws: ProcessesAPIError.self) {
                 _ = try await client.createProcess(.init(name: "Bad", businessStartDate: "2024-02-30"))
             }

@@ -10,7 +10,7 @@ enum ProcessRunsModule {
             try session.get(args, "processRun", what: "a process run", read: session.readProcessRun, remembers: true)
         }
         module.add("wait") { args in try ProcessRunsModule.wait(args, session: session) }
-        // The tree walkers are plain Lua (TreeWalkers.swift), compiled on first use.
+        // The tree walkers are plain Lua (Lua/tree_walkers.lua), compiled on first use.
         stack.pushValue(at: -1)
         stack.rawSet(LuaStack.registry, key: TreeWalkers.moduleKey)
         Bindings.setLazyFunctions(

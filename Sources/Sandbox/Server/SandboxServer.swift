@@ -121,7 +121,7 @@ public final class SandboxServer: Sendable {
         quiet.logLevel = .critical
         return Application(
             router: router,
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "procsh-sandbox"),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "procsh sandbox"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: quiet)
     }

@@ -95,16 +95,26 @@ extension SandboxStore {
     }
 
     /// Checks one job against the rules the schema cannot express and makes its record.
+    /// How the request named the job's users: as principals (`assignee`,
+    /// createJobRuns) or as ids (`assigneeUser`, createProcess), for the
+    /// members its errors name.
+    enum Users {
+        case principals, ids
+
+        func member(_ argument: String) -> String { self == .ids ? argument + "User" : argument }
+    }
+
     /// `base` is where the job is in the request (`body[3]` in createJobRuns').
     static func record(
-        for job: Components.Schemas.JobRunCreate, index: Int, id: String, state: State, at base: String? = nil
+        for job: Components.Schemas.JobRunCreate, index: Int, id: String, state: State, at base: String? = nil,
+        users: Users = .principals
     ) throws(SandboxError) -> JobRecord {
         let base = base ?? JSONPath.item("body", index)
         switch job.arguments {
         case .sendTask(let arguments):
             guard job.action == .sendTask else { throw mismatch(job.action.rawValue, "sendTask", base) }
             let args = arguments.sendTaskArgs
-            try checkCommon(args.title, args.assignee, args.approver, "\(base).arguments.sendTaskArgs", index, state)
+            try checkCommon(args.title, args.assignee, args.approver, "\(base).arguments.sendTaskArgs", index, state, users)
             if let dueDate = args.dueDate { try checkDate(dueDate, "\(base).arguments.sendTaskArgs.dueDate", index) }
             if let document = args.document { _ = try checkDocument(document, index, state) }
             return JobRecord(
@@ -118,7 +128,7 @@ extension SandboxStore {
         case .contentRequest(let arguments):
             guard job.action == .contentRequest else { throw mismatch(job.action.rawValue, "contentRequest", base) }
             let args = arguments.contentRequestArgs
-            try checkCommon(args.title, args.assignee, args.approver, "\(base).arguments.contentRequestArgs", index, state)
+            try checkCommon(args.title, args.assignee, args.approver, "\(base).arguments.contentRequestArgs", index, state, users)
             let document = try checkDocument(args.document, index, state)
             guard document.sections.contains(args.section) else {
                 throw .invalid(
@@ -139,11 +149,11 @@ extension SandboxStore {
     /// What every action checks: a title, a known assignee, a known approver if any.
     static func checkCommon(
         _ title: String, _ assignee: Components.Schemas.PrincipalCreate, _ approver: Components.Schemas.PrincipalCreate?,
-        _ argsPath: String, _ index: Int, _ state: State
+        _ argsPath: String, _ index: Int, _ state: State, _ users: Users = .principals
     ) throws(SandboxError) {
         try checkTitle(title, "\(argsPath).title")
-        try checkPrincipal(assignee, "assignee", index, state)
-        if let approver { try checkPrincipal(approver, "approver", index, state) }
+        try checkPrincipal(assignee, users.member("assignee"), index, state)
+        if let approver { try checkPrincipal(approver, users.member("approver"), index, state) }
     }
 
     static func mismatch(_ action: String, _ type: String, _ base: String) -> SandboxError {

@@ -135,7 +135,8 @@ extension SandboxStore {
                     switch (child._type, child.job, child.group) {
                     case (.job, let job?, nil):
                         let at = JSONPath.member(here, "job")
-                        var record = try Self.record(for: job.jobRun, index: jobIndex, id: state.newID("job"), state: state, at: at)
+                        var record = try Self.record(
+                            for: job.jobRun, index: jobIndex, id: state.newID("job"), state: state, at: at, users: .ids)
                         record.arguments = try Self.withProcessOnlyArguments(job.arguments, record.arguments, at: at, index: jobIndex)
                         jobIndex += 1
                         result.append(Seed.Node(
@@ -147,10 +148,12 @@ extension SandboxStore {
                             parallel: group.parallel, readOnly: group.readOnly ?? false,
                             children: try nodes(of: group, at: JSONPath.member(here, "group"))))
                     default:
+                        // The member its type names is missing, or the other one is there too.
                         let (wanted, other) = child._type == .job ? ("job", "group") : ("group", "job")
+                        let missing = child._type == .job ? child.job == nil : child.group == nil
                         throw .invalid(
                             "invalidArgument", "a child of type \(child._type.rawValue) carries \(wanted) (and no \(other))",
-                            target: JSONPath.member(here, wanted))
+                            target: JSONPath.member(here, missing ? wanted : other))
                     }
                 }
                 return result

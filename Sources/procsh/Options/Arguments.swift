@@ -50,8 +50,8 @@ struct Arguments {
     ]
 
     /// Reads the options in `argv` (`argv[0]` is the program name); procsh's
-    /// connection options go to `connection`.
-    static func collect(_ argv: [String], connection: inout RunOptions) -> Parsed {
+    /// procsh's own options go to `options`.
+    static func collect(_ argv: [String], options: inout RunOptions) -> Parsed {
         var flags: Flags = []
         var i = 1
         while i < argv.count {
@@ -78,7 +78,7 @@ struct Arguments {
                         }
                         value = argv[i]
                     }
-                    switch connection.set(name, value) {
+                    switch options.set(name, value) {
                     case .unknown: return .badOption(i)
                     case .invalid(let message): return .badValue(option: name, message: message)
                     case .set: break
