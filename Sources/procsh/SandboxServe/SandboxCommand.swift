@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bindings
 import Dispatch
 import Foundation
 import Logging
@@ -103,10 +104,10 @@ struct SandboxCommand: ParsableCommand {
                 try serveUntilStopped(server, data: data, plan: plan, guarded: options.adminToken != nil)
             } catch let error as IOError where error.errnoCode == EADDRINUSE {
                 FileHandle.standardError.write(Data("procsh sandbox: cannot listen on \(host):\(port): the address is in use (another sandbox? --port 0 picks a free port)\n".utf8))
-                throw ExitCode(69)
+                throw ExitCode(ExitStatus.unavailable)
             } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
                 FileHandle.standardError.write(Data("procsh sandbox: cannot listen on \(host): it is not an address of this machine\n".utf8))
-                throw ExitCode(69)
+                throw ExitCode(ExitStatus.unavailable)
             }
         }
 
