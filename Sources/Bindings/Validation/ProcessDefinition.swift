@@ -17,8 +17,7 @@ enum ProcessDefinition {
     static func body(from given: JSONValue, at path: String) throws(ValidationError) -> JSONValue {
         guard given["root"] != nil else {
             let definition = try scriptProcess.conformed(given, at: path)
-            try checkJobs(in: definition, at: path)
-            return translated(definition) ?? definition
+            return try translated(definition, at: path) ?? definition
         }
         if given["children"] != nil {
             throw ValidationError(
@@ -54,66 +53,55 @@ enum ProcessDefinition {
 
     // MARK: - Translation
 
-    /// The process in the API's shape; nil when it has no tree (nothing to translate).
-    static func translated(_ definition: JSONValue) -> JSONValue? {
-        guard case .object(var members) = definition, let children = members.removeValue(forKey: "children")?.arrayValue else {
-            return nil
-        }
+    /// The process in the API's shape; nil when it has no tree (nothing to
+    /// translate). `definition` is checked already; what a process's job cannot
+    /// hold (a group as a principal, a member its arguments lack, such as a
+    /// sendTask's `document`) is refused here, named by the script's path.
+    static func translated(_ definition: JSONValue, at path: String) throws(ValidationError) -> JSONValue? {
+        guard case .object(var members) = definition, let children = members["children"]?.arrayValue else { return nil }
+        members["children"] = nil
         // The script's top level is the root group: serial, named as the process.
         members["root"] = .object([
-            "name": members["name"] ?? "", "parallel": false,
-            "children": .array(children.map(translated(child:))),
+            "name": members["name"] ?? "", "parallel": false, "children": .array(try translated(children, at: path)),
         ])
         return .object(members)
     }
 
-    static func translated(child: JSONValue) -> JSONValue {
-        if isJob(child) {
-            var job: [String: JSONValue] = [:]
-            if let arguments = child["arguments"] { job["arguments"] = translated(arguments: arguments) }
-            if let trigger = child["triggerType"] { job["triggerType"] = trigger }
-            return ["type": "job", "job": .object(job)]
+    /// A group's children (`path` is the group's), each as `{type=, job|group=}`.
+    static func translated(_ children: [JSONValue], at path: String) throws(ValidationError) -> [JSONValue] {
+        var out: [JSONValue] = []
+        for (i, child) in children.enumerated() {
+            let here = JSONPath.item(JSONPath.member(path, "children"), i + 1)  // as scripts count
+            if isJob(child) {
+                var job: [String: JSONValue] = [:]
+                if let arguments = child["arguments"] { job["arguments"] = try translated(arguments: arguments, at: here) }
+                if let trigger = child["triggerType"] { job["triggerType"] = trigger }
+                out.append(["type": "job", "job": .object(job)])
+            } else if case .object(var group) = child {
+                if let inner = group["children"]?.arrayValue { group["children"] = .array(try translated(inner, at: here)) }
+                out.append(["type": "group", "group": .object(group)])
+            } else {
+                out.append(child)
+            }
         }
-        guard case .object(var group) = child else { return child }
-        if let children = group["children"]?.arrayValue { group["children"] = .array(children.map(translated(child:))) }
-        return ["type": "group", "group": .object(group)]
+        return out
     }
 
     /// createJobRuns' arguments as a process job's: each principal
     /// (`assignee = {id=, type="user"}`) becomes its user's id (`assigneeUser`).
-    static func translated(arguments: JSONValue) -> JSONValue {
+    /// `path` is the job's.
+    static func translated(arguments: JSONValue, at path: String) throws(ValidationError) -> JSONValue {
         guard case .object(var members) = arguments, case .string(let action) = members["type"],
             case .object(let args)? = members["\(action)Args"]
         else { return arguments }
-        var out: [String: JSONValue] = [:]
-        for (name, value) in args {
-            if let id = value["id"], value["type"] != nil { out[name + "User"] = id } else { out[name] = value }
-        }
-        members["\(action)Args"] = .object(out)
-        return .object(members)
-    }
-
-    /// What the script's jobs may hold that a process's jobs cannot: a group
-    /// as a principal, or a member the process job's arguments lack
-    /// (`document` of a sendTask). Called on the checked script definition,
-    /// so that the error names the script's path.
-    static func checkJobs(in definition: JSONValue, at path: String) throws(ValidationError) {
-        for (i, child) in (definition["children"]?.arrayValue ?? []).enumerated() {
-            let here = JSONPath.item(JSONPath.member(path, "children"), i + 1)  // as scripts count
-            if isJob(child) { try checkJob(child, at: here) } else { try checkJobs(in: child, at: here) }
-        }
-    }
-
-    private static func checkJob(_ job: JSONValue, at path: String) throws(ValidationError) {
-        guard case .string(let action) = job["arguments"]?["type"], case .object(let args)? = job["arguments"]?["\(action)Args"] else {
-            return
-        }
         let argsPath = JSONPath.member(JSONPath.member(path, "arguments"), "\(action)Args")
         let accepted = processArgumentNames[action] ?? []
+        var out: [String: JSONValue] = [:]
         for (name, value) in args.sorted(by: { $0.key < $1.key }) {
             let field = JSONPath.member(argsPath, name)
             let isPrincipal = value["id"] != nil && value["type"] != nil
-            guard accepted.contains(isPrincipal ? name + "User" : name) else {
+            let member = isPrincipal ? name + "User" : name
+            guard accepted.contains(member) else {
                 throw ValidationError(
                     code: .unknownField, field: field,
                     message: "a process's \(action) job cannot have '\(name)' (createProcess's \(action)Args has no such member)")
@@ -121,9 +109,12 @@ enum ProcessDefinition {
             if isPrincipal, case .string(let type)? = value["type"], type != "user" {
                 throw ValidationError(
                     code: .invalidValue, field: JSONPath.member(field, "type"),
-                    message: "a process's job is assigned to users only (createProcess sends the user's id as \(name)User), not to a \(type)")
+                    message: "a process's job is assigned to users only (createProcess sends the user's id as \(member)), not to a \(type)")
             }
+            out[member] = isPrincipal ? value["id"] : value
         }
+        members["\(action)Args"] = .object(out)
+        return .object(members)
     }
 
     /// The members of each action's arguments in a process job
