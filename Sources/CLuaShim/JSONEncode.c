@@ -2,16 +2,16 @@
 ** rules of LuaKit's Lua <-> JSON bridge (docs/luakit.md). It handles every
 ** value that has a JSON form; for anything else (a cycle, NaN, a function, a
 ** mixed table, invalid UTF-8, nesting over the limit) it gives up, and the
-** caller runs the Swift path, which says exactly what is wrong and where. */
+** caller runs the Swift path, which says exactly what is wrong and where.
+** A cycle is found as nesting past the limit (as lua-cjson finds it): no
+** table is compared with the ones above it, which would cost O(depth). */
 
 #include "CLuaShim.h"
+#include "JSONText.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_DEPTH 1000
 
 typedef struct {
   const char *s;
@@ -33,7 +33,6 @@ typedef struct {
 typedef struct {
   lua_State *L;
   Text *b;
-  const void *path[MAX_DEPTH + 1];  /* the tables being written, for cycles */
   int depth;
 } Encoder;
 
@@ -75,25 +74,6 @@ static void put(Encoder *e, const char *s, size_t n) { add(e->L, e->b, s, n); }
 static void put_str(Encoder *e, const char *s) { add(e->L, e->b, s, strlen(s)); }
 static void put_char(Encoder *e, char c) { add(e->L, e->b, &c, 1); }
 
-/* The length of the UTF-8 sequence starting at s (lead byte >= 0x80), or 0
-** when it is not valid (overlong, a surrogate, past U+10FFFF, cut short). */
-static size_t utf8_sequence(const unsigned char *s, size_t left) {
-  unsigned char c = s[0];
-  size_t n;
-  unsigned int cp;
-  if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
-  else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
-  else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
-  else return 0;
-  if (n >= left) return 0;
-  for (size_t k = 1; k <= n; k++) {
-    if ((s[k] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[k] & 0x3F);
-  }
-  if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n + 1;
-}
-
 /* A JSON string; 0 (give up) when s is not valid UTF-8. One pass: plain
 ** ASCII is copied in runs, other bytes are checked as UTF-8 where they are. */
 static int write_string(Encoder *e, const char *s, size_t len) {
@@ -105,7 +85,7 @@ static int write_string(Encoder *e, const char *s, size_t len) {
     unsigned char c = u[i];
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { i++; continue; }
     if (c >= 0x80) {
-      size_t n = utf8_sequence(u + i, len - i);
+      size_t n = luash_utf8_sequence(u + i, len - i);
       if (n == 0) return 0;
       i += n;
       continue;
@@ -131,27 +111,21 @@ static int write_string(Encoder *e, const char *s, size_t len) {
   return 1;
 }
 
-/* The shortest text that reads back as d, written as Swift writes a Double
-** (so this path and JSONValue's writer agree): decimal for 1e-4 <= |d| <= 2^53
-** ("100.0", "0.0001"), exponential otherwise ("1e+16", "1e-05"). */
-static void write_double(Encoder *e, double d) {
-  char text[64];
-  int precision = 1;
-  for (; precision < 17; precision++) {
-    snprintf(text, sizeof text, "%.*e", precision - 1, d);
-    if (strtod(text, NULL) == d) break;
-  }
-  snprintf(text, sizeof text, "%.*e", precision - 1, d);
-  double magnitude = fabs(d);
-  if (magnitude != 0 && (magnitude < 1e-4 || magnitude > 9007199254740992.0)) {
-    put_str(e, text);
-    return;
-  }
-  int exponent = atoi(strchr(text, 'e') + 1);
-  int fraction = precision - 1 - exponent;
-  snprintf(text, sizeof text, "%.*f", fraction > 0 ? fraction : 0, d);
-  put_str(e, text);
-  if (strchr(text, '.') == NULL) put_str(e, ".0");
+/* Writes the shortest text that reads back as d, as Swift's Double.description
+** does (so this path and JSONValue's writer agree: "100.0", "0.0001",
+** "1e+16", "1e-05"); LuaKit sets it (luash_json_set_double_formatter). */
+static size_t (*format_double)(double d, char *text, size_t capacity);
+
+void luash_json_set_double_formatter(size_t (*formatter)(double, char *, size_t)) { format_double = formatter; }
+
+static int write_double(Encoder *e, double d) {
+  char text[48];
+  if (format_double == NULL) return 0;
+  size_t n = format_double(d, text, sizeof text);
+  if (n == 0 || n > sizeof text) return 0;
+  put(e, text, n);
+  if (memchr(text, '.', n) == NULL && memchr(text, 'e', n) == NULL) put_str(e, ".0");
+  return 1;
 }
 
 static int compare_keys(const void *a, const void *b) {
@@ -194,9 +168,7 @@ static void write_integer(Encoder *e, lua_Integer i) {
 
 static int encode_table(Encoder *e, int idx) {
   lua_State *L = e->L;
-  const void *self = lua_topointer(L, idx);
-  if (e->depth >= MAX_DEPTH || !lua_checkstack(L, 4)) return 0;
-  for (int i = 0; i < e->depth; i++) if (e->path[i] == self) return 0;  /* a cycle */
+  if (e->depth >= LUASH_JSON_MAX_DEPTH || !lua_checkstack(L, 4)) return 0;
   /* Array or object, from the keys; string keys go on the key stack as they come. */
   Text *t = e->b;
   size_t base = t->nkeys;
@@ -227,7 +199,7 @@ static int encode_table(Encoder *e, int idx) {
     t->nkeys = base;
     return 0;
   }
-  e->path[e->depth++] = self;
+  e->depth++;
   if (strings == 0 && (count > 0 || marked)) {
     put_char(e, '[');
     for (lua_Integer i = 1; i <= count; i++) {
@@ -276,8 +248,7 @@ static int encode(Encoder *e, int idx) {
       } else {
         double d = (double)lua_tonumber(L, idx);
         if (!isfinite(d)) return 0;
-        write_double(e, d);
-        return 1;
+        return write_double(e, d);
       }
     case LUA_TSTRING: {
       size_t len;

@@ -17,6 +17,16 @@ public struct JSONConversionError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(path): \(reason)" }
 }
 
+/// Why JSON text did not become a Lua value (``LuaStack/pushJSON(parsing:)``).
+public enum JSONDecodingError: Error {
+    /// The text is not JSON: what and where.
+    case notJSON(JSONParseError)
+    /// The value nests deeper than the Lua stack can hold.
+    case unconvertible(JSONConversionError)
+    /// Lua raised an error (out of memory).
+    case lua(LuaError)
+}
+
 /// The rules between Lua values and ``JSONValue`` (docs/luakit.md has them for users):
 ///
 /// - nil and the null sentinel are `null`; booleans and strings map to their own
@@ -53,6 +63,38 @@ extension LuaStack {
     public func json(at index: Int32, path: String = "value") throws(JSONConversionError) -> JSONValue {
         var converter = LuaToJSON(stack: self)
         return try converter.convert(absoluteIndex(index), path: path, depth: 0)
+    }
+
+    /// Pushes the Lua value of the JSON text `bytes` (RFC 8259, strictly, as
+    /// ``JSONValue/init(parsing:maximumDepth:rejectingDuplicateKeys:)`` reads
+    /// it), parsed straight into Lua tables by LuaKit's C decoder: no
+    /// ``JSONValue`` is built on the way. Text that is not JSON throws the
+    /// error JSONValue's parser gives for it, with its line and column.
+    public func pushJSON(parsing bytes: UnsafeBufferPointer<UInt8>) throws(JSONDecodingError) {
+        ensure(4)
+        lua_pushcclosure(L, luash_json_decode, 0)
+        lua_pushlightuserdata(L, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        lua_pushinteger(L, lua_Integer(bytes.count))
+        do {
+            try call(arguments: 2, results: 1)
+        } catch {
+            throw .lua(error)  // out of memory
+        }
+        if type(at: -1) != .nil { return }
+        pop()
+        // Not JSON, or nested deeper than the Lua stack grows: JSONValue's
+        // parser says what is wrong and where, or does the work.
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: bytes)
+        } catch {
+            throw .notJSON(error)
+        }
+        do {
+            try push(json: value)
+        } catch {
+            throw .unconvertible(error)
+        }
     }
 
     /// Pushes the Lua value of `value`.

@@ -23,19 +23,17 @@ enum JSONModule {
             return 1
         }
         module.add("decode") { args in
-            guard let bytes = args.stack.bytes(at: 1), args.stack.type(at: 1) == .string else {
+            guard args.stack.type(at: 1) == .string else {
                 throw args.invalid("text", "expected a string of JSON text, got \(args.describe(1))")
             }
-            let value: JSONValue
             do {
-                value = try JSONValue(parsing: bytes)
-            } catch {
-                throw args.invalid("text", "not valid JSON: \(error)", code: .invalidValue)
-            }
-            do throws(JSONConversionError) {
-                try args.stack.push(json: value)
-            } catch {
-                throw args.invalid(error.path, error.reason, code: .invalidValue)
+                try args.stack.withBytes(at: 1) { bytes in try args.stack.pushJSON(parsing: bytes) }
+            } catch let failure as JSONDecodingError {
+                switch failure {
+                case .notJSON(let error): throw args.invalid("text", "not valid JSON: \(error)", code: .invalidValue)
+                case .unconvertible(let error): throw args.invalid(error.path, error.reason, code: .invalidValue)
+                case .lua(let error): throw error
+                }
             }
             return 1
         }

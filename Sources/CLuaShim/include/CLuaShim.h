@@ -70,6 +70,14 @@ int luash_is_array_marked(lua_State *L, int idx);
 /* json.encode's fast path (JSONEncode.c), a Lua C function: (value) -> compact
 ** JSON text with sorted keys, or nil when the value has no JSON form. */
 int luash_json_encode(lua_State *L);
+/* Sets how the encoder writes a float: (value, buffer, capacity) -> bytes
+** written. Until it is set, a table with a float takes the Swift path. */
+void luash_json_set_double_formatter(size_t (*formatter)(double, char *, size_t));
+
+/* json.decode's fast path (JSONDecode.c), a Lua C function: (text) or
+** (lightuserdata bytes, integer length) -> the Lua value of one JSON text, or
+** nil when the bytes are not JSON (JSONValue's parser then says why). */
+int luash_json_decode(lua_State *L);
 
 /* ---- Memory: a counting allocator with a soft limit ---- */
 

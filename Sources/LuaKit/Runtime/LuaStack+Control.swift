@@ -46,7 +46,19 @@ extension LuaStack {
     /// Pushes LuaKit's fast JSON encoder, a Lua C function: `(value)` ->
     /// compact JSON text with sorted keys, or nil when the value has no JSON form.
     public func pushJSONEncoder() {
+        _ = doubleFormatterInstalled
         ensure(1)
         lua_pushcclosure(L, luash_json_encode, 0)
+    }
+}
+
+/// The C encoder writes floats as Swift's `Double.description` does, so its
+/// text and JSONValue's writer's agree: the shortest that reads back exactly.
+private let doubleFormatterInstalled: Void = luash_json_set_double_formatter { value, text, capacity in
+    var description = value.description
+    return description.withUTF8 { utf8 in
+        guard let text, utf8.count <= capacity else { return 0 }
+        UnsafeMutableRawPointer(text).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
+        return utf8.count
     }
 }
