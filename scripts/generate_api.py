@@ -297,8 +297,8 @@ class Document:
                 for p in parameters if p["in"] == "query"
             ]
             summary = operation.get("summary", op_id)
-            lines.append("    /// %s (`%s %s`): the answer's JSON." % (summary, method.upper(), path))
-            lines.append("    public func %s(%s) async throws(ProcessesAPIError) -> JSONValue {" % (op_id, ", ".join(arguments)))
+            lines.append("    /// %s (`%s %s`): the answer, unparsed (`.value()` parses and checks it)." % (summary, method.upper(), path))
+            lines.append("    public func %s(%s) async throws(ProcessesAPIError) -> JSONAnswer {" % (op_id, ", ".join(arguments)))
             call = ["        try await client.send(json: .init(", "            operation: .%s, pathValues: [%s]" % (op_id, ", ".join(path_values))]
             if query:
                 call[-1] += ","

@@ -100,15 +100,20 @@ public final class APISession {
         }
     }
 
-    /// Reads a whole process run once (the client retries it as any read).
-    func readProcessRun(_ id: String, excludeGeneratedJobs: Bool? = nil) throws(ProcessesAPIError) -> JSONValue {
+    /// Reads a whole process run once (the client retries it as any read): the answer, unparsed.
+    func processRunAnswer(_ id: String, excludeGeneratedJobs: Bool? = nil) throws(ProcessesAPIError) -> JSONAnswer {
         try send(.getProcessRun) { client async throws(ProcessesAPIError) in
             try await client.json.getProcessRun(processRunId: id, excludeGeneratedJobs: excludeGeneratedJobs)
         }
     }
 
-    /// Reads a process (a definition) once.
-    func readProcess(_ id: String, excludeGeneratedJobs: Bool? = nil) throws(ProcessesAPIError) -> JSONValue {
+    /// Reads a whole process run once, as a ``JSONValue``.
+    func readProcessRun(_ id: String) throws(ProcessesAPIError) -> JSONValue {
+        try processRunAnswer(id).value()
+    }
+
+    /// Reads a process (a definition) once: the answer, unparsed.
+    func processAnswer(_ id: String, excludeGeneratedJobs: Bool? = nil) throws(ProcessesAPIError) -> JSONAnswer {
         try send(.getProcess) { client async throws(ProcessesAPIError) in
             try await client.json.getProcess(processId: id, excludeGeneratedJobs: excludeGeneratedJobs)
         }
@@ -129,15 +134,23 @@ public final class APISession {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A view is built from its read only when a create needs it: most reads never do.
+    /// A view is built from its read only when a create needs it: most reads
+    /// never do. A read the script took as Lua tables is kept as its text
+    /// (a tenth of a JSONValue's size) and parsed then.
     private enum RunViewState {
         case read(JSONValue)
+        case text([UInt8])
         case built(RunView)
     }
 
     /// Keeps a read of a whole process run as the evidence of what stood in it.
     func remember(run: JSONValue, id: String) {
         runViews[id] = .read(run)
+    }
+
+    /// Keeps a read of a whole process run, as the answer's text.
+    func remember(run: JSONAnswer, id: String) {
+        runViews[id] = .text(run.bytes)
     }
 
     /// Forgets every run it read (the sandbox was reset under it).
@@ -152,6 +165,11 @@ public final class APISession {
         case .built(let view): return view
         case .read(let run):
             let view = RunView(run: run, id: runID)
+            runViews[runID] = .built(view)
+            return view
+        case .text(let text):
+            // The text was checked as JSON when it was read.
+            let view = RunView(run: (try? JSONValue(parsing: text)) ?? .null, id: runID)
             runViews[runID] = .built(view)
             return view
         }

@@ -3,7 +3,8 @@
 ** of JSONValue's parser (RFC 8259, strictly): an integer that fits 64 bits
 ** stays an integer, any other number is the correctly rounded double; arrays
 ** carry the array marker; null is the null sentinel; a repeated key keeps the
-** last value. On anything that is not JSON (or nests past the limit) it gives
+** last value. An object with a key that is not plain ASCII among others is
+** left to JSONValue's parser too (it counts "é" and "e\u0301" as one key). On anything that is not JSON (or nests past the limit) it gives
 ** up, and the caller runs JSONValue's parser, which says what is wrong and
 ** where (line, column): the messages have one source. */
 
@@ -263,10 +264,16 @@ static int decode_container(Decoder *d, int object) {
   if (d->p < d->end && *d->p == closer) {
     d->p++;
   } else {
+    int unicode_keys = 0;
     for (lua_Integer i = 1;; i++) {
       if (object) {
         skip_space(d);
+        const unsigned char *key = d->p;
         if (d->p >= d->end || *d->p != '"' || !decode_string(d)) return 0;
+        for (; key < d->p && !unicode_keys; key++) unicode_keys = *key >= 0x80 || *key == '\\';
+        /* Keys that are the same text in two Unicode forms are one key to
+        ** JSONValue's parser (the last wins), two to Lua: it decides. */
+        if (unicode_keys && i > 1) return 0;
         skip_space(d);
         if (d->p >= d->end || *d->p != ':') return 0;
         d->p++;

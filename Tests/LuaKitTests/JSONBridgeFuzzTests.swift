@@ -87,7 +87,7 @@ import Testing
         #""\ud83d\ude00""#, #""\ud83d\u0041""#, #""\ud83d""#, #""\ude00""#, #""\u00e9\u0000x""#, #""\uD83D\uDE00""#, #""\u12""#,
         #""\q""#, "\"a\u{1}b\"", "\"\u{7f}\"", #""\/\b\f\n\r\t\"\\""#, "\"\u{feff}\"", "\u{feff}1", "01", "-", "-01", "1.", ".5", "1e", "1e+",
         "2.5E-3", "1e999", "-1e999", "1e-999", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{1:2}", "[1 2]", "nul", "truex", "[] []",
-        " \t\r\n[ ] ", "{\"a\":1,\"a\":2}", "{\"\":{}}", "[[],{}]", String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000),
+        " \t\r\n[ ] ", "{\"a\":1,\"a\":2}", "{\"\u{e9}\":1,\"e\u{301}\":2}", "{\"K\":1,\"\u{212a}\":2}", "{\"e\\u0301\":1,\"\u{e9}\":2}", "{\"\":{}}", "[[],{}]", String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000),
         String(repeating: "[", count: 1001) + String(repeating: "]", count: 1001), String(repeating: "{\"a\":", count: 1000) + "1" + String(repeating: "}", count: 1000),
     ])
     func decoderAgreesAtTheEdges(text: String) throws {

@@ -155,7 +155,8 @@ final class JobRunCreator {
                 { client async throws(ProcessesAPIError) in
                     try await client.json.createJobRuns(
                         processRunId: runID, relativeSiblingId: placement.sibling, parentGroupId: placement.group,
-                        before: placement.beforeValue, body: body)
+                        before: placement.beforeValue, body: body
+                    ).value()
                 },
                 pretend: { JobRunsModule.pretendJobRuns(batch, group: placement.group, session: session) })
         } catch {

@@ -174,7 +174,7 @@ extension APISession {
         let evidence = RunEvidence(processID: processID, sent: sent, failure: lost, known: known)
         let process: JSONValue
         do {
-            process = try readProcess(processID)
+            process = try processAnswer(processID).value()
         } catch {
             throw undecided(
                 lost, evidence, candidates: [],
@@ -227,7 +227,7 @@ extension APISession {
     /// `processes.lastrun`: the process's latest run as the API shows it
     /// (its `run` member), or nil when it shows none.
     func lastRun(of processID: String) throws(ScriptError) -> JSONValue? {
-        let process = try call { () throws(ProcessesAPIError) in try readProcess(processID) }
+        let process = try call { () throws(ProcessesAPIError) in try processAnswer(processID).value() }
         return RunEvidence.latest(of: RunEvidence.runs(of: process))
     }
 }

@@ -53,10 +53,10 @@ extension ProcessRunsModule {
         let end = now() + timeout
         var delay = interval
         var polls = 0
-        var last: JSONValue?
+        var last: JSONAnswer?
         while true {
             polls += 1
-            let answer: JSONValue
+            let answer: JSONAnswer
             switch read(id, session) {
             case .success(let value):
                 answer = value
@@ -70,14 +70,14 @@ extension ProcessRunsModule {
                 try pauseFor(pause, id)
                 continue
             }
+            try answer.push(onto: stack)
             session.remember(run: answer, id: id)
             last = answer
-            try stack.push(json: answer)
             if try holds(condition, stack) { return 1 }
             stack.pop()
             let left = end - now()
             if left <= 0 {
-                throw timeoutError(condition.describe(id), timeout: timeout, polls: polls, last: last, id: id)
+                throw timeoutError(condition.describe(id), timeout: timeout, polls: polls, last: try? last?.value(), id: id)
             }
             try pauseFor(min(delay, left), id)
             // Longer each time, with jitter (so that many waiters spread out), up to the cap.
@@ -86,9 +86,9 @@ extension ProcessRunsModule {
     }
 
     /// One read of the run.
-    private static func read(_ id: String, _ session: APISession) -> Result<JSONValue, ProcessesAPIError> {
+    private static func read(_ id: String, _ session: APISession) -> Result<JSONAnswer, ProcessesAPIError> {
         do throws(ProcessesAPIError) {
-            return .success(try session.readProcessRun(id))
+            return .success(try session.processRunAnswer(id))
         } catch {
             return .failure(error)
         }

@@ -7,7 +7,7 @@ enum ProcessRunsModule {
     static func push(onto stack: LuaStack, session: APISession) throws(LuaError) {
         let module = ModuleTable(stack, name: "processruns", size: 10)
         module.add("get") { args in
-            try session.get(args, "processRun", what: "a process run", read: session.readProcessRun, remembers: true)
+            try session.get(args, "processRun", what: "a process run", read: session.processRunAnswer, remembers: true)
         }
         module.add("wait") { args in try ProcessRunsModule.wait(args, session: session) }
         // The tree walkers are plain Lua (Lua/tree_walkers.lua), compiled on first use.
@@ -34,15 +34,15 @@ extension APISession {
     /// read is kept when it `remembers`.
     func get(
         _ args: CallArguments, _ argument: String, what: String,
-        read: (_ id: String, _ excludeGeneratedJobs: Bool?) throws(ProcessesAPIError) -> JSONValue, remembers: Bool = false
-    ) throws(ScriptError) -> Int32 {
+        read: (_ id: String, _ excludeGeneratedJobs: Bool?) throws(ProcessesAPIError) -> JSONAnswer, remembers: Bool = false
+    ) throws -> Int32 {
         let id = try args.id(1, name: argument, what: what)
         let opts = try args.options(2, name: "opts", allowed: ["excludeGeneratedJobs"])
         let exclude = try args.bool(opts, "excludeGeneratedJobs", in: "opts")
         let answer = try call { () throws(ProcessesAPIError) in try read(id, exclude) }
         // A whole run's tree is what tells later creates' lost answers apart (docs/lua-api.md, "Exactly once").
+        try answer.push(onto: args.stack)
         if remembers && exclude != true { remember(run: answer, id: id) }
-        try? args.stack.push(json: answer)
         return 1
     }
 }

@@ -10,7 +10,7 @@ enum ProcessesModule {
         let known = KnownRuns()
         module.add("list") { args in try list(args, session: session) }
         module.add("get") { args in
-            try session.get(args, "process", what: "a process", read: session.readProcess)
+            try session.get(args, "process", what: "a process", read: session.processAnswer)
         }
         module.add("create") { args in
             guard args.stack.type(at: 1) == .table else {

@@ -79,6 +79,33 @@ void luash_json_set_double_formatter(size_t (*formatter)(double, char *, size_t)
 ** nil when the bytes are not JSON (JSONValue's parser then says why). */
 int luash_json_decode(lua_State *L);
 
+/* ---- JSON shapes (JSONShape.c): does a decoded value fit? ---- */
+
+#define LUASH_JSON_SHAPE_MAX_DEPTH 1000
+
+enum {
+  LUASH_SHAPE_ANY, LUASH_SHAPE_STRING, LUASH_SHAPE_INTEGER, LUASH_SHAPE_NUMBER, LUASH_SHAPE_BOOLEAN,
+  LUASH_SHAPE_NULLABLE, /* shapes[0], or null */
+  LUASH_SHAPE_ARRAY,    /* every element fits shapes[0] */
+  LUASH_SHAPE_OBJECT,   /* member names[i] fits shapes[i]; absent only when not required[i] */
+  LUASH_SHAPE_UNION,    /* the member `discriminator` names which case (names[i]) applies; else any case */
+  LUASH_SHAPE_ANY_OF    /* one of shapes[0 ..< count] fits */
+};
+
+/* One node of a shape graph. Names are numbers (1-based) into the name list
+** given to luash_json_fits, so each is made a Lua string once per check. */
+typedef struct luash_shape {
+  int kind;
+  int count;
+  struct luash_shape **shapes;
+  int *names;
+  unsigned char *required;
+  int discriminator;
+} luash_shape;
+
+/* Whether the value at idx fits `shape` (names[i], lengths[i]: name i + 1). */
+int luash_json_fits(lua_State *L, int idx, const luash_shape *shape, const char *const *names, const size_t *lengths, int nnames);
+
 /* ---- Memory: a counting allocator with a soft limit ---- */
 
 typedef struct luash_memory {

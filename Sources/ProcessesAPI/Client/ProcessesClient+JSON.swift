@@ -11,7 +11,8 @@ import OpenAPIRuntime
 /// would encode and decode every byte once more.
 extension ProcessesClient {
     /// The operations as JSON calls, one function per operation of openapi.yaml
-    /// (generated: `ProcessesClient+Operations.swift`): `client.json.getProcessRun(processRunId: id)`.
+    /// (generated: `ProcessesClient+Operations.swift`):
+    /// `try await client.json.getProcessRun(processRunId: id).value()`.
     public var json: JSONOperations { JSONOperations(client: self) }
 
     public struct JSONOperations: Sendable {
@@ -41,11 +42,10 @@ extension ProcessesClient {
         static let queryPart = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))
     }
 
-    /// Sends `request` and returns the answer's JSON; every failure is a ``ProcessesAPIError``.
-    func send(json request: JSONRequest) async throws(ProcessesAPIError) -> JSONValue {
+    /// Sends `request` and returns its answer, unparsed; every failure is a ``ProcessesAPIError``.
+    func send(json request: JSONRequest) async throws(ProcessesAPIError) -> JSONAnswer {
         let operation = request.operation
         let summary = ProcessesAPIError.Request(method: operation.method.rawValue, path: operation.path(request.pathValues))
-        let safe = operation.isSafeToRepeat
         var head = HTTPRequest(method: operation.method, scheme: nil, authority: nil, path: request.target)
         head.headerFields[HTTPField.Name("X-Version")!] = APIVersion.current
         head.headerFields[.accept] = "application/json"
@@ -56,34 +56,21 @@ extension ProcessesClient {
             head.headerFields[.contentLength] = String(bytes.count)
             body = HTTPBody(bytes)
         }
-        let answer: (HTTPResponse, HTTPBody?)
-        do {
-            answer = try await chain(operationID: operation.id)(head, body, configuration.baseURL)
-        } catch {
-            throw Self.translate(error, request: summary, safeToRepeat: safe)
-        }
+        let response: HTTPResponse
         var bytes: [UInt8] = []
         do {
-            if let responseBody = answer.1 { bytes = try await [UInt8](collecting: responseBody, upTo: .max) }
-            // An answer without a body (204) is null.
-            if bytes.isEmpty && operation.answer == nil { return .null }
-            let value = try JSONValue(parsing: bytes)
-            if let problem = operation.answer.flatMap({ ResponseShape(schema: $0).mismatch(in: value) }) {
-                throw ProcessesAPIError(
-                    kind: .transport, status: Int(answer.0.status.code), code: "invalidResponse",
-                    message: "the answer is not what the API documents: \(problem)", retryable: safe, request: summary,
-                    hint: safe ? nil : ProcessesAPIError.unknownOutcomeHint)
+            let answer = try await chain(operationID: operation.id)(head, body, configuration.baseURL)
+            response = answer.0
+            // The buffering stage read the whole body already: its one piece is taken as it is, not copied.
+            for try await chunk in answer.1 ?? HTTPBody() {
+                if bytes.isEmpty { bytes = Array(chunk) } else { bytes += chunk }
             }
-            return value
-        } catch let error as ProcessesAPIError {
-            throw error
         } catch {
-            let type = answer.0.headerFields[.contentType].map { "Content-Type \($0)" } ?? "no Content-Type"
-            throw ProcessesAPIError(
-                kind: .transport, status: Int(answer.0.status.code), code: "invalidResponse",
-                message: "the answer is not JSON (\(error)); \(type), \(ErrorDecoder.describeAnswer(bytes))",
-                retryable: safe, request: summary, hint: safe ? nil : ProcessesAPIError.unknownOutcomeHint)
+            throw Self.translate(error, request: summary, safeToRepeat: operation.isSafeToRepeat)
         }
+        return JSONAnswer(
+            bytes: bytes, operation: operation, status: Int(response.status.code),
+            contentType: response.headerFields[.contentType], request: summary)
     }
 
     /// The client's stages around its transport, as the generated client composes them.

@@ -3,63 +3,63 @@
 import JSON
 
 extension ProcessesClient.JSONOperations {
-    /// Create one or more job runs in a running process run (`POST /processRuns/{processRunId}/jobRuns`): the answer's JSON.
-    public func createJobRuns(processRunId: String, relativeSiblingId: String? = nil, parentGroupId: String? = nil, before: String? = nil, body: JSONValue) async throws(ProcessesAPIError) -> JSONValue {
+    /// Create one or more job runs in a running process run (`POST /processRuns/{processRunId}/jobRuns`): the answer, unparsed (`.value()` parses and checks it).
+    public func createJobRuns(processRunId: String, relativeSiblingId: String? = nil, parentGroupId: String? = nil, before: String? = nil, body: JSONValue) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .createJobRuns, pathValues: [processRunId],
             query: [(CreateJobRunsQuery.relativeSiblingId, relativeSiblingId), (CreateJobRunsQuery.parentGroupId, parentGroupId), (CreateJobRunsQuery.before, before)].compactMap { name, value in value.map { (name.rawValue, $0) } },
             body: body))
     }
 
-    /// Get a process run (`GET /processRuns/{processRunId}`): the answer's JSON.
-    public func getProcessRun(processRunId: String, excludeGeneratedJobs: Bool? = nil) async throws(ProcessesAPIError) -> JSONValue {
+    /// Get a process run (`GET /processRuns/{processRunId}`): the answer, unparsed (`.value()` parses and checks it).
+    public func getProcessRun(processRunId: String, excludeGeneratedJobs: Bool? = nil) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .getProcessRun, pathValues: [processRunId],
             query: [(GetProcessRunQuery.excludeGeneratedJobs, excludeGeneratedJobs.map { String($0) })].compactMap { name, value in value.map { (name.rawValue, $0) } }))
     }
 
-    /// List processes (`GET /processes`): the answer's JSON.
-    public func listProcesses(next: String? = nil, maxpagesize: Int? = nil, filter: String? = nil, orderBy: String? = nil) async throws(ProcessesAPIError) -> JSONValue {
+    /// List processes (`GET /processes`): the answer, unparsed (`.value()` parses and checks it).
+    public func listProcesses(next: String? = nil, maxpagesize: Int? = nil, filter: String? = nil, orderBy: String? = nil) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .listProcesses, pathValues: [],
             query: [(ListProcessesQuery.next, next), (ListProcessesQuery.maxpagesize, maxpagesize.map { String($0) }), (ListProcessesQuery.filter, filter), (ListProcessesQuery.orderBy, orderBy)].compactMap { name, value in value.map { (name.rawValue, $0) } }))
     }
 
-    /// Create a process (`POST /processes`): the answer's JSON.
-    public func createProcess(body: JSONValue) async throws(ProcessesAPIError) -> JSONValue {
+    /// Create a process (`POST /processes`): the answer, unparsed (`.value()` parses and checks it).
+    public func createProcess(body: JSONValue) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .createProcess, pathValues: [],
             body: body))
     }
 
-    /// Get a process (`GET /processes/{processId}`): the answer's JSON.
-    public func getProcess(processId: String, excludeGeneratedJobs: Bool? = nil) async throws(ProcessesAPIError) -> JSONValue {
+    /// Get a process (`GET /processes/{processId}`): the answer, unparsed (`.value()` parses and checks it).
+    public func getProcess(processId: String, excludeGeneratedJobs: Bool? = nil) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .getProcess, pathValues: [processId],
             query: [(GetProcessQuery.excludeGeneratedJobs, excludeGeneratedJobs.map { String($0) })].compactMap { name, value in value.map { (name.rawValue, $0) } }))
     }
 
-    /// Delete a process (`DELETE /processes/{processId}`): the answer's JSON.
-    public func trashProcess(processId: String) async throws(ProcessesAPIError) -> JSONValue {
+    /// Delete a process (`DELETE /processes/{processId}`): the answer, unparsed (`.value()` parses and checks it).
+    public func trashProcess(processId: String) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .trashProcess, pathValues: [processId]))
     }
 
-    /// Validate a process (`POST /processes/{processId}/validation`): the answer's JSON.
-    public func validateProcess(processId: String) async throws(ProcessesAPIError) -> JSONValue {
+    /// Validate a process (`POST /processes/{processId}/validation`): the answer, unparsed (`.value()` parses and checks it).
+    public func validateProcess(processId: String) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .validateProcess, pathValues: [processId]))
     }
 
-    /// Bulk update group and job names (`POST /processes/{processId}/batchUpdates`): the answer's JSON.
-    public func batchUpdateProcess(processId: String, body: JSONValue) async throws(ProcessesAPIError) -> JSONValue {
+    /// Bulk update group and job names (`POST /processes/{processId}/batchUpdates`): the answer, unparsed (`.value()` parses and checks it).
+    public func batchUpdateProcess(processId: String, body: JSONValue) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .batchUpdateProcess, pathValues: [processId],
             body: body))
     }
 
-    /// Run a process (`POST /processes/{processId}/run`): the answer's JSON.
-    public func runProcess(processId: String, body: JSONValue? = nil) async throws(ProcessesAPIError) -> JSONValue {
+    /// Run a process (`POST /processes/{processId}/run`): the answer, unparsed (`.value()` parses and checks it).
+    public func runProcess(processId: String, body: JSONValue? = nil) async throws(ProcessesAPIError) -> JSONAnswer {
         try await client.send(json: .init(
             operation: .runProcess, pathValues: [processId],
             body: body))

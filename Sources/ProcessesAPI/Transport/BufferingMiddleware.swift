@@ -42,6 +42,9 @@ struct BufferingMiddleware: ClientMiddleware {
 
     static func read(_ body: HTTPBody, status: Int, limit: Int) async throws -> [UInt8] {
         var bytes: [UInt8] = []
+        // Room for the whole answer at once when its length is announced: a
+        // large answer is then neither copied as it grows nor held twice.
+        if case .known(let length) = body.length, length <= limit { bytes.reserveCapacity(Int(length)) }
         do {
             for try await chunk in body {
                 guard bytes.count + chunk.count <= limit else {
