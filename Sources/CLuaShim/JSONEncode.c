@@ -16,6 +16,7 @@
 typedef struct {
   const char *s;
   size_t len;
+  int value; /* the stack index of its value, or 0 when it is not kept there */
 } Key;
 
 /* The text being written, and the object keys being sorted (a stack: each
@@ -34,7 +35,12 @@ typedef struct {
   lua_State *L;
   Text *b;
   int depth;
+  int marker; /* stack index of the array marker */
 } Encoder;
+
+/* An object's values stay on the Lua stack from the one pass over its keys
+** (no second lookup per key) while there are at most this many. */
+#define VALUES_ON_STACK 64
 
 static int text_gc(lua_State *L) {
   Text *t = lua_touserdata(L, 1);
@@ -166,36 +172,53 @@ static void write_integer(Encoder *e, lua_Integer i) {
   put(e, p, (size_t)(end - p));
 }
 
+static int is_array_marked(Encoder *e, int idx) {
+  if (!lua_getmetatable(e->L, idx)) return 0;
+  int marked = lua_rawequal(e->L, -1, e->marker);
+  lua_pop(e->L, 1);
+  return marked;
+}
+
 static int encode_table(Encoder *e, int idx) {
   lua_State *L = e->L;
   if (e->depth >= LUASH_JSON_MAX_DEPTH || !lua_checkstack(L, 4)) return 0;
-  /* Array or object, from the keys; string keys go on the key stack as they come. */
+  /* Array or object, from the keys; string keys go on the key stack as they
+  ** come, the first VALUES_ON_STACK of them with their values left on the
+  ** Lua stack (a copy of the key above each, for lua_next). */
   Text *t = e->b;
   size_t base = t->nkeys;
+  int top = lua_gettop(L);
   lua_Integer count = 0, max = 0, strings = 0;
   int unicode_keys = 0;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) == LUA_TSTRING) {
+    if (lua_type(L, -2) == LUA_TSTRING) {
       reserve_key(L, t);
       Key *k = &t->keys[t->nkeys++];
-      k->s = lua_tolstring(L, -1, &k->len);  /* the table keeps the string alive */
+      k->s = lua_tolstring(L, -2, &k->len); /* the table keeps the string alive */
       for (size_t i = 0; i < k->len && !unicode_keys; i++) unicode_keys = (unsigned char)k->s[i] >= 0x80;
       strings++;
-    } else if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1) {
+      if (strings <= VALUES_ON_STACK && lua_checkstack(L, 3)) {
+        k->value = lua_gettop(L);
+        lua_pushvalue(L, -2);
+        continue;
+      }
+      k->value = 0;
+    } else if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1) {
       count++;
-      if (lua_tointeger(L, -1) > max) max = lua_tointeger(L, -1);
+      if (lua_tointeger(L, -2) > max) max = lua_tointeger(L, -2);
     } else {
-      lua_pop(L, 1);
+      lua_settop(L, top);
       t->nkeys = base;
       return 0;
     }
+    lua_pop(L, 1);
   }
-  int marked = luash_is_array_marked(L, idx);
+  int marked = is_array_marked(e, idx);
   /* Non-ASCII keys may be the same text in two Unicode forms, which the Swift
   ** path refuses: it decides for objects with more than one of them. */
   if ((count > 0 && strings > 0) || (strings > 0 && marked) || count != max || (unicode_keys && strings > 1)) {
+    lua_settop(L, top);
     t->nkeys = base;
     return 0;
   }
@@ -215,19 +238,24 @@ static int encode_table(Encoder *e, int idx) {
     sort_keys(t->keys + base, (size_t)strings);
     put_char(e, '{');
     for (lua_Integer i = 0; i < strings; i++) {
-      Key k = t->keys[base + i];  /* a copy: writing the value may move the key stack */
+      Key k = t->keys[base + i]; /* a copy: writing the value may move the key stack */
       if (i > 0) put_char(e, ',');
       if (!write_string(e, k.s, k.len)) return 0;
       put_char(e, ':');
-      lua_pushlstring(L, k.s, k.len);
-      lua_rawget(L, idx);
-      int ok = encode(e, lua_gettop(L));
-      lua_pop(L, 1);
-      if (!ok) return 0;
+      if (k.value != 0) {
+        if (!encode(e, k.value)) return 0;
+      } else {
+        lua_pushlstring(L, k.s, k.len);
+        lua_rawget(L, idx);
+        int ok = encode(e, lua_gettop(L));
+        lua_pop(L, 1);
+        if (!ok) return 0;
+      }
     }
     put_char(e, '}');
     t->nkeys = base;
   }
+  lua_settop(L, top);
   e->depth--;
   return 1;
 }
@@ -278,9 +306,11 @@ int luash_json_encode(lua_State *L) {
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
+  luash_push_array_marker(L);
   e.L = L;
   e.b = text;
   e.depth = 0;
+  e.marker = lua_gettop(L);
   if (!encode(&e, 1)) {
     lua_pushnil(L);
     return 1;

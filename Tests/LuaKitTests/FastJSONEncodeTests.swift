@@ -44,6 +44,18 @@ import Testing
         }
     }
 
+    /// Objects past the number of values kept on the Lua stack (64) look the rest up by key.
+    @Test(arguments: [1, 63, 64, 65, 300])
+    func wideObjectsAsSwiftWritesThem(width: Int) throws {
+        let state = LuaState()
+        var random = RandomJSON(seed: UInt64(width))
+        var members: [String: JSONValue] = [:]
+        // Scalars (a RandomJSON value 4 deep is one) and small objects of them, keys ASCII.
+        for i in 0..<width { members["k\(i)"] = i % 3 == 0 ? .object(["inner\(i)": random.value(depth: 4), "b": [random.value(depth: 4)]]) : random.value(depth: 4) }
+        let value = JSONValue.array([.object(members), .object(members)])
+        #expect(try Self.fast(state, value) == value.encoded())
+    }
+
     static func hasUnicodeKeys(_ value: JSONValue) -> Bool {
         switch value {
         case .array(let items): return items.contains(where: hasUnicodeKeys)
