@@ -34,7 +34,7 @@ extension JSONValue {
 
 /// The writing routines; compact and pretty are separate so the compact one,
 /// the common case, carries no layout branches.
-private enum JSONWriter {
+enum JSONWriter {
     static func writeCompact(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .array(let items):

@@ -100,7 +100,15 @@ public final class SandboxServer: Sendable {
         set { injector.plan = newValue }
     }
 
-    static let jsonEncodingOptions: JSONEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
+    /// How the generated server writes answers: compact (smaller and faster
+    /// than pretty), keys sorted, as procsh's JSON writer writes them.
+    static let configuration = Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+
+    /// The stages that serve common requests without the generated server's
+    /// Codable work (``Options/fastPaths``).
+    static func fastPaths(store: SandboxStore, readCache: ResponseCache) -> [any ServerMiddleware] {
+        [ReadCacheStage(store: store, cache: readCache), GetProcessRunStage(store: store), CreateJobRunsStage(store: store)]
+    }
 
     /// The Hummingbird application; `onRunning` receives the bound port.
     func application(onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
@@ -111,11 +119,10 @@ public final class SandboxServer: Sendable {
         addAdminRoutes(to: router)
         try SandboxAPI(store: store, tokens: tokens).registerHandlers(
             on: router,
-            // Compact (smaller and faster than pretty), and written as procsh's JSON writer writes.
-            configuration: .init(jsonEncodingOptions: Self.jsonEncodingOptions),
+            configuration: Self.configuration,
             middlewares: [
                 ErrorStage(), VersionStage(), BodyStage(), FaultStage(injector: injector), AuthStage(tokens: tokens, limits: limits),
-            ] + (options.fastPaths ? [ReadCacheStage(store: store, cache: readCache), CreateJobRunsStage(store: store)] : []))
+            ] + (options.fastPaths ? Self.fastPaths(store: store, readCache: readCache) : []))
         routes.learn(from: router)
         var quiet = Logger(label: "procsh.sandbox.http")
         quiet.logLevel = .critical

@@ -6,7 +6,7 @@ import ProcessesAPI
 
 /// createJobRuns without Foundation's JSONDecoder and JSONEncoder: the body,
 /// as BodyStage parsed it, is read into the generated request models, the
-/// store does the work, and the answer is written with procsh's JSON writer.
+/// store does the work, and the answer is written by ``AnswerEncoding``.
 ///
 /// It takes only requests it can read exactly as the generated server would: a
 /// JSON array of jobs of the plain shape, a path and query with nothing to
@@ -52,51 +52,19 @@ struct CreateJobRunsStage: ServerMiddleware {
     // MARK: The request target
 
     /// `/processRuns/{processRunId}/jobRuns` and its query, when nothing in them needs decoding.
-    /// (Works on UTF-8 bytes: splitting Characters cost 3% of a request under load.)
     static func target(_ path: String) -> (String, SandboxStore.Placement)? {
-        let bytes = Array(path.utf8)[...]
-        let parts = bytes.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false)
-        let segments = parts[0].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        let template = operation.templateSegments
-        guard segments.count == template.count + 1, segments[0].isEmpty else { return nil }
-        var runID: String?
-        for (expected, segment) in zip(template, segments.dropFirst()) {
-            if let expected {
-                guard segment.elementsEqual(expected.utf8) else { return nil }
-            } else {
-                guard runID == nil, let value = plain(segment) else { return nil }
-                runID = value
-            }
-        }
-        guard let runID else { return nil }
+        let names = [CreateJobRunsQuery.relativeSiblingId, .parentGroupId, .before].map(\.rawValue)
+        guard let target = PlainTarget(path, of: operation, queryNames: names), let runID = target.pathValues.first else { return nil }
         var placement = SandboxStore.Placement()
-        var seen = (sibling: false, parent: false, before: false)
-        for pair in parts.count == 2 ? parts[1].split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false) : [] {
-            let nameValue = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            guard nameValue.count == 2, let value = plain(nameValue[1]) else { return nil }
-            let name = nameValue[0]
-            if name.elementsEqual(CreateJobRunsQuery.relativeSiblingId.rawValue.utf8), !seen.sibling {
-                seen.sibling = true
-                placement.siblingID = value
-            } else if name.elementsEqual(CreateJobRunsQuery.parentGroupId.rawValue.utf8), !seen.parent {
-                seen.parent = true
-                placement.parentGroupID = value
-            } else if name.elementsEqual(CreateJobRunsQuery.before.rawValue.utf8), !seen.before, value == "true" || value == "false" {
-                seen.before = true
-                placement.before = value == "true"
-            } else {
-                return nil  // unknown, repeated, or a value to be refused by the generated server
-            }
+        placement.siblingID = target.query[CreateJobRunsQuery.relativeSiblingId.rawValue]
+        placement.parentGroupID = target.query[CreateJobRunsQuery.parentGroupId.rawValue]
+        switch target.query[CreateJobRunsQuery.before.rawValue] {
+        case nil: break
+        case "true": placement.before = true
+        case "false": placement.before = false
+        default: return nil  // a value to be refused by the generated server
         }
         return (runID, placement)
-    }
-
-    /// A path segment or query value of printable ASCII with no escapes to decode, as a string.
-    static func plain(_ bytes: ArraySlice<UInt8>) -> String? {
-        guard !bytes.isEmpty,
-            bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") && $0 != UInt8(ascii: "+") })
-        else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: The body
@@ -183,77 +151,8 @@ struct CreateJobRunsStage: ServerMiddleware {
 
     // MARK: The answer
 
-    /// The created job runs as JSON, written as the generated server's encoder
-    /// would (sorted keys, compact); a job run this writer does not know
-    /// (arguments of another action, extra members) goes through JSONEncoder.
+    /// The created job runs as JSON, written as the generated server's encoder would.
     static func encode(_ jobRuns: [Components.Schemas.JobRun]) throws -> [UInt8] {
-        var items: [JSONValue] = []
-        items.reserveCapacity(jobRuns.count)
-        for jobRun in jobRuns {
-            guard let item = json(jobRun) else {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                return [UInt8](try encoder.encode(jobRuns))
-            }
-            items.append(item)
-        }
-        return JSONValue.array(items).encodedBytes()
-    }
-
-    static func json(_ jobRun: Components.Schemas.JobRun) -> JSONValue? {
-        guard jobRun.additionalProperties.value.isEmpty else { return nil }
-        var m: [String: JSONValue] = ["id": .string(jobRun.id), "action": .string(jobRun.action)]
-        if let ordinal = jobRun.ordinal { m["ordinal"] = .integer(Int64(ordinal)) }
-        if let parent = jobRun.parent { m["parent"] = .string(parent) }
-        if let triggerType = jobRun.triggerType { m["triggerType"] = .string(triggerType) }
-        if let status = jobRun.status { m["status"] = .string(status) }
-        if let name = jobRun.name { m["name"] = .string(name) }
-        if let arguments = jobRun.arguments {
-            guard arguments.value2 == nil, let known = arguments.value1 else { return nil }
-            switch known {
-            case .sendTask(let a):
-                m["arguments"] = argumentsObject(a._type.rawValue, "sendTaskArgs", a.sendTaskArgs.map { s in
-                    var args: [String: JSONValue] = [:]
-                    put(s.assignee, "assignee", &args)
-                    put(s.title, "title", &args)
-                    put(s.dueDate, "dueDate", &args)
-                    put(s.approver, "approver", &args)
-                    put(s.document, "document", &args)
-                    return args
-                })
-            case .contentRequest(let a):
-                m["arguments"] = argumentsObject(a._type.rawValue, "contentRequestArgs", a.contentRequestArgs.map { c in
-                    var args: [String: JSONValue] = [:]
-                    put(c.assignee, "assignee", &args)
-                    put(c.title, "title", &args)
-                    put(c.document, "document", &args)
-                    put(c.section, "section", &args)
-                    put(c.approver, "approver", &args)
-                    put(c.instructions, "instructions", &args)
-                    return args
-                })
-            default:
-                return nil
-            }
-        }
-        return .object(m)
-    }
-
-    /// `{"type": type, key: args}`, without `key` when the action has no arguments.
-    static func argumentsObject(_ type: String, _ key: String, _ args: [String: JSONValue]?) -> JSONValue {
-        var m: [String: JSONValue] = ["type": .string(type)]
-        if let args { m[key] = .object(args) }
-        return .object(m)
-    }
-
-    static func put(_ value: String?, _ key: String, _ members: inout [String: JSONValue]) {
-        if let value { members[key] = .string(value) }
-    }
-
-    static func put(_ principal: Components.Schemas.Principal?, _ key: String, _ members: inout [String: JSONValue]) {
-        guard let principal else { return }
-        var m: [String: JSONValue] = ["id": .string(principal.id)]
-        if let type = principal._type { m["type"] = .string(type) }
-        members[key] = .object(m)
+        try AnswerEncoding.bytes(of: jobRuns)
     }
 }

@@ -12,6 +12,7 @@ public final class SandboxStore: Sendable {
     private let changes = Atomic<UInt64>(0)
 
     public init(seed: Seed) {
+        let seed = seed.withOneArgumentsForm
         self.seed = seed
         state = Mutex(State(seed: seed))
     }
