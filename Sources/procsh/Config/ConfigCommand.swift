@@ -97,7 +97,7 @@ enum ConfigCommand {
                 file.profiles.remove(at: index)
             }
             try save(file, path)
-        case ("show", 0), ("show", 2) where args.first == "--profile" || args.isEmpty:
+        case ("show", let count) where count == 0 || (count == 2 && args.first == "--profile"):
             var options = RunOptions()
             options.profile = args.count == 2 ? args[1] : nil
             let settings: Settings
