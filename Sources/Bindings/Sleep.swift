@@ -6,8 +6,8 @@ import LuaKit
 /// `procsh.sleep(seconds)`: waits, for example as long as an error's
 /// `retryAfter` says. Ctrl-C and the run's time limit (`--timeout`) end the
 /// wait early; the script then stops as they say.
-enum Sleep {
-    static func seconds(_ seconds: Double) {
+public enum Sleep {
+    public static func seconds(_ seconds: Double) {
         let end = now() + seconds
         while !stopping {
             let left = end - now()
@@ -28,5 +28,5 @@ enum Sleep {
 
 extension Sleep {
     /// Whether Ctrl-C or the run's time limit asks the run to stop.
-    static var stopping: Bool { LuaInterrupts.deadlinePassed || LuaInterrupts.interruptPending }
+    public static var stopping: Bool { LuaInterrupts.deadlinePassed || LuaInterrupts.interruptPending }
 }

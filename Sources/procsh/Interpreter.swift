@@ -156,7 +156,7 @@ final class Interpreter {
         return false
     }
 
-    /// `--lock`, `--timeout` and `--memory-limit`. False, with the reason
+    /// `--lock`, `--timeout`, `--memory-limit` and `--jitter`. False, with the reason
     /// printed, if the run must not go on (the lock is held, say).
     func applyRunLimits(_ options: RunOptions) -> Bool {
         if let path = options.lock {
@@ -178,7 +178,22 @@ final class Interpreter {
         if let bytes = options.memoryLimit {
             state.memoryLimit = bytes
         }
+        if let jitter = options.jitter, jitter > 0 {
+            return waitOutJitter(jitter, timeout: options.timeout)
+        }
         return true
+    }
+
+    /// `--jitter S`: a random wait of 0 to S seconds, after the lock is held
+    /// and inside `--timeout`, whose end stops it (status 75). Ctrl-C ends
+    /// the process, as before any Lua code runs (lua.c's own handler is set
+    /// only while code runs).
+    func waitOutJitter(_ jitter: Double, timeout: Double?) -> Bool {
+        Sleep.seconds(Double.random(in: 0...jitter))
+        guard LuaInterrupts.deadlinePassed else { return true }
+        diagnostics.error("timeout: the run took longer than --timeout \(Seconds.text(timeout ?? 0)) (it was waiting out --jitter)")
+        failureStatus = ExitStatus.temporaryFailure
+        return false
     }
 
     /// Reports a chunk's outcome; a failure sets the exit status.

@@ -113,6 +113,34 @@ struct UnattendedRunTests {
         #expect(Self.lines(of: log) == ["holder: has the lock", "holder: lets go"], "the run that gave up never ran its script")
     }
 
+    @Test("--jitter waits a random time within its bound, then runs")
+    func jitterWaitsThenRuns() async throws {
+        let start = ContinuousClock.now
+        let r = try await Self.procsh(["--jitter", "0.4", "-e", "print('ran')"], timeout: 30)
+        #expect(r.termination == .exit(0), "\(r)")
+        #expect(r.stdout == "ran\n", "\(r)")
+        #expect(ContinuousClock.now - start < .seconds(20), "the wait is bounded by --jitter")
+        let none = try await Self.procsh(["--jitter", "0", "-e", "print('ran')"])
+        #expect(none.termination == .exit(0) && none.stdout == "ran\n", "\(none)")
+    }
+
+    @Test("--jitter counts inside --timeout: a wait past it stops the run with 75, and the script never runs")
+    func jitterInsideTimeout() async throws {
+        // A wait of up to 100,000 s ends at the 0.3 s limit (one in 300,000 draws is shorter).
+        let r = try await Self.procsh(["--timeout", "0.3", "--jitter", "100000", "-e", "print('ran')"], timeout: 30)
+        #expect(r.termination == .exit(75), "\(r)")
+        #expect(!r.timedOut, "\(r)")
+        #expect(r.stdout.isEmpty, "\(r)")
+        #expect(r.stderr.contains("timeout: the run took longer than --timeout 0.3 s (it was waiting out --jitter)"), "\(r)")
+    }
+
+    @Test("--jitter refuses what is not seconds", arguments: ["-1", "abc", "inf"])
+    func jitterRefusesBadValues(value: String) async throws {
+        let r = try await Self.procsh(["--jitter", value, "-e", "print('ran')"])
+        #expect(r.termination == .exit(64), "\(r)")
+        #expect(r.stderr.contains("--jitter: '\(value)' is not a number of seconds, 0 or more"), "\(r)")
+    }
+
     @Test("--timeout stops a loop inside pcall and exits 75", arguments: [
         "while true do pcall(function() while true do end end) end",
         "local co = coroutine.wrap(function() while true do end end) co()",

@@ -93,6 +93,11 @@ struct ProcshOption: Sendable {
         flag: "--lock-wait", value: ("S", .text), help: ["wait up to S seconds for the lock instead"],
         about: "seconds to wait for the lock",
         apply: { options, value throws(Parse.Invalid) in options.lockWait = try Parse.seconds(value ?? "", allowZero: true) })
+    static let jitter = ProcshOption(
+        flag: "--jitter", value: ("S", .text),
+        help: ["first wait a random 0 to S seconds (many hosts on one", "schedule spread out); counted inside --timeout"],
+        about: "seconds of random wait before the run",
+        apply: { options, value throws(Parse.Invalid) in options.jitter = try Parse.seconds(value ?? "", allowZero: true) })
     static let help = ProcshOption(flag: "--help", value: nil, help: ["show this help and exit"], about: "show the help")
     static let version = ProcshOption(
         flag: "--version", value: nil, help: ["show procsh's and Lua's versions and exit"], about: "show the versions")
@@ -100,7 +105,7 @@ struct ProcshOption: Sendable {
     /// Every setting, in the order `--help` lists the options.
     static let all: [ProcshOption] = [
         sandbox, baseURL, region, dryRun, profile, clientID, clientSecret, scope, logLevel, logFormat, quiet,
-        requestTimeout, timeout, memoryLimit, lock, lockWait, help, version,
+        requestTimeout, timeout, memoryLimit, lock, lockWait, jitter, help, version,
     ]
 
     private static var regions: String { ClientConfiguration.Region.allCases.map(\.rawValue).joined(separator: ", ") }

@@ -20,6 +20,8 @@ struct RunOptions {
     /// A file to hold an exclusive lock on for the whole run, and how long to wait for it.
     var lock: String?
     var lockWait: Double?
+    /// `--jitter`: the most seconds of random wait before the run.
+    var jitter: Double?
     /// The configuration profile to use.
     var profile: String?
 
