@@ -73,6 +73,17 @@ final class Interpreter {
         case .run(let f, let s):
             (flags, script) = (f, s)
         }
+        let opensPrompt = flags.contains(.interactive) || (script < 1 && flags.isDisjoint(with: [.execute, .version]) && isatty(0) != 0)
+        if options.quietOnSuccess && opensPrompt {
+            diagnostics.error("--quiet-on-success: only for runs without the prompt (a script, -e, or standard input): a prompt's output cannot wait for the end of the run")
+            failureStatus = ExitStatus.usage
+            return false
+        }
+        if options.quietOnSuccess, let problem = OutputHold.start() {
+            diagnostics.error(problem)
+            failureStatus = ExitStatus.unavailable
+            return false
+        }
         if flags.contains(.help) {
             Console.write(Usage.help(progname: progname))
             return true
@@ -99,6 +110,14 @@ final class Interpreter {
             stack.rawSet(LuaStack.registry, key: "LUA_NOENV")
         }
         state.openLibraries()
+        if options.quietOnSuccess {
+            do {
+                try OutputHold.wrapExit(of: stack)
+            } catch {
+                diagnostics.error("--quiet-on-success: cannot wrap os.exit: \(error)")
+                return false
+            }
+        }
         createArgTable(script: script)
         if !installBindings(settings, options: options) {
             return false

@@ -21,4 +21,5 @@ case nil:
     status = Interpreter(argv: argv).main()
 }
 LuaStreams.flushOutput()
+OutputHold.finish(status: status)  // --quiet-on-success
 exit(status)

@@ -141,6 +141,35 @@ struct UnattendedRunTests {
         #expect(r.stderr.contains("--jitter: '\(value)' is not a number of seconds, 0 or more"), "\(r)")
     }
 
+    @Test("--quiet-on-success: a run that succeeds shows nothing", arguments: [
+        "print('out') io.stderr:write('err\\n') log.info('logged')", "print('out') os.exit(true)", "print('out') os.exit(0, true)",
+        "print('out') os.exit()",
+    ])
+    func quietOnSuccess(code: String) async throws {
+        let r = try await Self.procsh(["--quiet-on-success", "-e", code])
+        #expect(r.termination == .exit(0), "\(r)")
+        #expect(r.stdout.isEmpty && r.stderr.isEmpty, "\(r)")
+    }
+
+    @Test("--quiet-on-success: a run that fails shows all it wrote, each stream to its own, in order", arguments: [
+        ("error('boom')", 1, "(command line):1: boom"), ("os.exit(3)", 3, ""), ("os.exit(false)", 1, ""),
+        ("while true do end", 75, "timeout: the run took longer than --timeout 2 s"),
+    ])
+    func quietOnSuccessShowsAFailure(ending: String, status: Int32, message: String) async throws {
+        let code = "print('out 1') io.stderr:write('err 1\\n') print('out 2') io.stderr:write('err 2\\n') " + ending
+        let r = try await Self.procsh(["--quiet-on-success", "--timeout", "2", "-e", code], timeout: 30)
+        #expect(r.termination == .exit(status), "\(r)")
+        #expect(r.stdout == "out 1\nout 2\n", "\(r)")
+        #expect(r.stderr.hasPrefix("err 1\nerr 2\n") && (message.isEmpty || r.stderr.contains(message)), "\(r)")
+    }
+
+    @Test("--quiet-on-success refuses the prompt, which could not wait for the end of the run")
+    func quietOnSuccessRefusesThePrompt() async throws {
+        let r = try await Self.procsh(["--quiet-on-success", "-i"])
+        #expect(r.termination == .exit(64), "\(r)")
+        #expect(r.stderr.contains("--quiet-on-success: only for runs without the prompt"), "\(r)")
+    }
+
     @Test("--timeout stops a loop inside pcall and exits 75", arguments: [
         "while true do pcall(function() while true do end end) end",
         "local co = coroutine.wrap(function() while true do end end) co()",

@@ -98,6 +98,10 @@ struct ProcshOption: Sendable {
         help: ["first wait a random 0 to S seconds (many hosts on one", "schedule spread out); counted inside --timeout"],
         about: "seconds of random wait before the run",
         apply: { options, value throws(Parse.Invalid) in options.jitter = try Parse.seconds(value ?? "", allowZero: true) })
+    static let quietOnSuccess = ProcshOption(
+        flag: "--quiet-on-success", value: nil,
+        help: ["keep the run's output and show it only if it fails", "(exit status not 0), as chronic does"],
+        about: "show the run's output only if it fails", apply: { options, _ in options.quietOnSuccess = true })
     static let help = ProcshOption(flag: "--help", value: nil, help: ["show this help and exit"], about: "show the help")
     static let version = ProcshOption(
         flag: "--version", value: nil, help: ["show procsh's and Lua's versions and exit"], about: "show the versions")
@@ -105,7 +109,7 @@ struct ProcshOption: Sendable {
     /// Every setting, in the order `--help` lists the options.
     static let all: [ProcshOption] = [
         sandbox, baseURL, region, dryRun, profile, clientID, clientSecret, scope, logLevel, logFormat, quiet,
-        requestTimeout, timeout, memoryLimit, lock, lockWait, jitter, help, version,
+        requestTimeout, timeout, memoryLimit, lock, lockWait, jitter, quietOnSuccess, help, version,
     ]
 
     private static var regions: String { ClientConfiguration.Region.allCases.map(\.rawValue).joined(separator: ", ") }

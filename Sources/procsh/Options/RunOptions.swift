@@ -22,6 +22,8 @@ struct RunOptions {
     var lockWait: Double?
     /// `--jitter`: the most seconds of random wait before the run.
     var jitter: Double?
+    /// `--quiet-on-success`: the run's output is shown only if it fails.
+    var quietOnSuccess = false
     /// The configuration profile to use.
     var profile: String?
 
