@@ -31,7 +31,7 @@ import time
 def peak_rss(argv, runs=5):
     """Median peak RSS (KiB) of argv, read by GNU time. (A child spawned from
     Python would report Python's own high-water mark from before its exec.)"""
-    return int(statistics.median(timed(argv)[2] for _ in range(runs)))
+    return int(statistics.median(measured(argv)[2] for _ in range(runs)))
 
 
 def run_once(argv):
@@ -105,16 +105,6 @@ def startup_table(contenders, results, rounds):
 
 
 TASKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-tasks")
-
-
-def timed(argv, env=None):
-    """Runs argv under GNU time: (wall s, CPU s, peak RSS KiB); output discarded."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *argv], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True, env=env)
-    if out.returncode != 0:
-        sys.exit(f"bench: {' '.join(argv)} failed:\n{out.stderr}")
-    wall, user, system, rss = out.stderr.strip().splitlines()[-1].split()
-    return float(wall), float(user) + float(system), int(rss)
 
 
 def measured(argv, env=None):

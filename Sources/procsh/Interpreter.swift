@@ -73,8 +73,8 @@ final class Interpreter {
         case .run(let f, let s):
             (flags, script) = (f, s)
         }
-        let opensPrompt = flags.contains(.interactive) || (script < 1 && flags.isDisjoint(with: [.execute, .version]) && isatty(0) != 0)
-        if options.quietOnSuccess && opensPrompt {
+        let ending = Ending(flags: flags, script: script)
+        if options.quietOnSuccess, case .prompt = ending {
             diagnostics.error("--quiet-on-success: only for runs without the prompt (a script, -e, or standard input): a prompt's output cannot wait for the end of the run")
             failureStatus = ExitStatus.usage
             return false
@@ -132,17 +132,35 @@ final class Interpreter {
         if script > 0 && handleScript(at: script) != LuaStatus.ok {
             return false
         }
-        if flags.contains(.interactive) {
+        switch ending {
+        case .prompt(let banner):
+            if banner { printVersion() }
             runREPL()
-        } else if script < 1 && flags.isDisjoint(with: [.execute, .version]) {
-            if isatty(0) != 0 {
-                printVersion()
-                runREPL()
-            } else {
-                _ = doFile(nil)  // standard input runs as a script
-            }
+        case .standardInput:
+            _ = doFile(nil)  // standard input runs as a script
+        case .nothing:
+            break
         }
         return true
+    }
+
+    /// What a run does after its script, as lua.c decides: the prompt (`-i`,
+    /// or nothing to run and a terminal, then with the version banner),
+    /// standard input as a script (nothing to run, no terminal), or nothing.
+    enum Ending {
+        case prompt(banner: Bool)
+        case standardInput
+        case nothing
+
+        init(flags: Arguments.Flags, script: Int) {
+            if flags.contains(.interactive) {
+                self = .prompt(banner: false)
+            } else if script < 1 && flags.isDisjoint(with: [.execute, .version]) {
+                self = isatty(0) != 0 ? .prompt(banner: true) : .standardInput
+            } else {
+                self = .nothing
+            }
+        }
     }
 
     /// The run's settings: the options, the environment and the profile

@@ -46,14 +46,17 @@ enum OutputHold {
     /// Lua's `os.exit` ends the process without returning to procsh: while
     /// output is held, it first lets the held output out as its status says.
     static func wrapExit(of stack: LuaStack) throws {
+        // The status as os.exit reads its code: true or none is success, false failure, else the integer.
         try stack.load(
-            "local exit, finish = os.exit, ... os.exit = function(code, close) finish(code) return exit(code, close) end",
-            name: "=os.exit")
+            """
+            local exit, finish = os.exit, ...
+            os.exit = function(code, close)
+              finish(code == nil and 0 or code == true and 0 or code == false and 1 or code)
+              return exit(code, close)
+            end
+            """, name: "=os.exit")
         stack.push(function: { s in
-            // os.exit's own reading of its code: true or none is success, false failure, else the integer.
-            let status: Int32 = s.type(at: 1) == .none || s.type(at: 1) == .nil ? 0
-                : s.type(at: 1) == .boolean ? (s.bool(at: 1) ? 0 : 1) : Int32(truncatingIfNeeded: s.integer(at: 1) ?? 1)
-            finish(status: status)
+            finish(status: Int32(truncatingIfNeeded: s.integer(at: 1) ?? 1))
             return 0
         }, name: "os.exit")
         try stack.call(arguments: 1, results: 0)
