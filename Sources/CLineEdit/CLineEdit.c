@@ -19,6 +19,9 @@ static struct {
   const char **basic_word_break_characters;
   int *completion_append_character;
   char **line_buffer;
+  /* Optional: to list the candidates at the first Tab. */
+  void (*display_match_list)(char **, int, int);
+  int (*forced_update_display)(void);
 } le;
 
 static le_completer completer = NULL;
@@ -81,6 +84,23 @@ static char **attempt_completion(const char *word, int start, int end) {
   matches[0] = n == 1 ? found[0] : strndup(found[0], prefix);
   for (i = 0; n > 1 && i < n; i++) matches[i + 1] = found[i];
   free(found);
+  if (n > 1 && le.display_match_list != NULL && le.forced_update_display != NULL) {
+    /* Several: list them now (libedit would wait for a second Tab), redraw
+    ** the line below the list, and let libedit insert only their common
+    ** prefix, as for a single match. */
+    size_t longest = 0;
+    for (i = 1; i <= n; i++) {
+      size_t len = strlen(matches[i]);
+      if (len > longest) longest = len;
+    }
+    fputc('\n', stdout);
+    le.display_match_list(matches, (int)n + 1, (int)longest);  /* counts matches[0] */
+    fflush(stdout);
+    le.forced_update_display();
+    for (i = 1; i <= n; i++) free(matches[i]);
+    matches[1] = strdup(matches[0]);
+    matches[2] = NULL;
+  }
   return matches;
 }
 
@@ -107,11 +127,14 @@ int le_open(const char **why) {
   FIND(basic_word_break_characters, "rl_basic_word_break_characters")
   FIND(completion_append_character, "rl_completion_append_character")
   FIND(line_buffer, "rl_line_buffer")
+  *(void **)&le.display_match_list = dlsym(handle, "rl_display_match_list");
+  *(void **)&le.forced_update_display = dlsym(handle, "rl_forced_update_display");
   *le.catch_signals = 0;  /* procsh handles SIGINT itself */
   *le.getc_function = read_char;
   *le.attempted_completion_function = attempt_completion;
-  /* '.' and ':' belong to words: jobruns.create, obj:method */
-  *le.basic_word_break_characters = " \t\n\"'><=;+-*/%^~#{}()[],";
+  /* '.' and ':' belong to words (jobruns.create, obj:method), and so does
+  ** '-' (ids in strings: "job-7"); the completer finds the Lua name in it. */
+  *le.basic_word_break_characters = " \t\n\"'><=;+*/%^~#{}()[],";
   *le.completion_append_character = '\0';
   opened = 1;
   return 1;

@@ -114,3 +114,18 @@ extension LuaStack {
         return luash_docall(L, arguments, results ?? luash_multret())
     }
 }
+
+extension LuaStack {
+    /// Pops a table and makes it the `_ENV` of the loaded chunk at `index`
+    /// (its first upvalue). False, popping it all the same, if the function
+    /// has no upvalue (a host function).
+    @discardableResult
+    public func setEnvironment(ofChunkAt index: Int32) -> Bool {
+        let chunk = absoluteIndex(index)
+        guard lua_setupvalue(L, chunk, 1) != nil else {
+            pop()
+            return false
+        }
+        return true
+    }
+}

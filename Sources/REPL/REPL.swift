@@ -9,6 +9,8 @@ public struct REPL<Reader: LineReader> {
     /// Prints the results of an input (the values on the stack); nil: with
     /// the global `print`, as lua.c.
     public var printer: ((LuaStack) -> Void)?
+    /// On a terminal: the prompt's environment, results history and colours.
+    public var session: PromptSession?
     /// Reports an error status and pops its message; as lua.c by default
     /// (the message and traceback, no program name in front).
     public var reportError: (LuaStack, Int32) -> Void = { stack, status in
@@ -48,12 +50,16 @@ public struct REPL<Reader: LineReader> {
             case .chunk(let loaded):
                 status = loaded
             }
+            var ran = false
             if status == LuaStatus.ok {
                 status = stack.callWithTraceback(arguments: 0, results: nil)
+                ran = true
             }
             if status == LuaStatus.ok {
+                if stack.top > 0 { session?.keep(valueAt: 1) }  // what it printed first
                 printResults()
             } else {
+                if ran && status == LuaStatus.runtimeError { session?.keepLastError() }
                 reportError(stack, status)
             }
         }
@@ -71,8 +77,9 @@ public struct REPL<Reader: LineReader> {
         let fallback = firstLine ? Self.defaultPrompt : Self.defaultContinuationPrompt
         stack.getGlobal(name)
         defer { stack.pop() }
-        if stack.type(at: -1) == .nil { return fallback }
-        return (try? stack.describe(at: -1)) ?? fallback
+        if stack.type(at: -1) == .nil { return session?.prompt(fallback) ?? fallback }
+        let text = (try? stack.describe(at: -1)) ?? fallback
+        return session?.prompt(text) ?? text
     }
 
     /// Prompts, reads a line and pushes it; `=expr` on a first line becomes `return expr`.
@@ -90,7 +97,7 @@ public struct REPL<Reader: LineReader> {
     /// holds the line and the compiled function; on failure only the line.
     mutating func addReturn() -> Int32 {
         let line = stack.bytes(at: -1) ?? []
-        let status = stack.loadStatus(bytes: Array("return ".utf8) + line + [UInt8(ascii: ";")], name: "=stdin")
+        let status = compile(Array("return ".utf8) + line + [UInt8(ascii: ";")], statement: false)
         if status == LuaStatus.ok {
             if !line.isEmpty { reader.remember(line) }
         } else {
@@ -105,7 +112,7 @@ public struct REPL<Reader: LineReader> {
     mutating func multiLine() -> Int32? {
         while true {
             let line = stack.bytes(at: 1) ?? []
-            let status = stack.loadStatus(bytes: line, name: "=stdin")
+            let status = compile(line, statement: true)
             var next = LineInput.end
             if Self.isIncomplete(status: status, message: status == LuaStatus.ok ? "" : stack.errorMessage(at: -1)) {
                 next = pushLine(firstLine: false)
@@ -120,6 +127,13 @@ public struct REPL<Reader: LineReader> {
             stack.top = 0
             stack.push(bytes: joined)
         }
+    }
+
+    /// Compiles an input as lua.c does, or, with a session, into the
+    /// session's environment. Leaves the chunk or the error message on top.
+    func compile(_ code: [UInt8], statement: Bool) -> Int32 {
+        guard let session else { return stack.loadStatus(bytes: code, name: "=stdin") }
+        return session.load(code, statement: statement)
     }
 
     /// Reads and compiles one input. Leaves exactly the function or the

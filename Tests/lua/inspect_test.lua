@@ -3,7 +3,7 @@ local check = require "check"
 
 test("opts is a table of options, or nil", function()
   check.fails({ kind = "validation", field = "opts", code = "wrongType",
-    message = "procsh.inspect expects a table of options ({ depth =, items =, raw = }), got number 5" }, procsh.inspect, {}, 5)
+    message = "procsh.inspect expects a table of options ({ depth =, items =, raw =, color = }), got number 5" }, procsh.inspect, {}, 5)
   check.eq(procsh.inspect({ 1 }, nil), "{ 1 }")
   check.eq(procsh.inspect({ 1 }, procsh.null), "{ 1 }")
   check.eq(procsh.inspect({ 1 }, { depth = procsh.null, items = procsh.null, raw = procsh.null }), "{ 1 }")
@@ -30,9 +30,10 @@ end)
 
 test("an unknown option, with a suggestion", function()
   check.fails({ field = "opts.dept", code = "unknownField",
-    message = "unknown option 'dept' (did you mean 'depth'?); the options are depth, items, raw" }, procsh.inspect, {}, { dept = 1 })
+    message = "unknown option 'dept' (did you mean 'depth'?); the options are depth, items, raw, color" }, procsh.inspect, {}, { dept = 1 })
   check.fails({ field = "opts.Raw", message = "(did you mean 'raw'?)" }, procsh.inspect, {}, { Raw = true })
-  check.fails({ field = "opts.colour", message = "unknown option 'colour'; the options are" }, procsh.inspect, {}, { colour = 1 })
+  check.fails({ field = "opts.shade", message = "unknown option 'shade'; the options are" }, procsh.inspect, {}, { shade = 1 })
+  check.fails({ field = "opts.colour", message = "(did you mean 'color'?)" }, procsh.inspect, {}, { colour = true })
   check.fails({ field = "opts[1]", code = "unknownField" }, procsh.inspect, {}, { "x" })
 end)
 
@@ -94,4 +95,20 @@ test("only the items shown are rendered", function()
   local big = {}
   for i = 1, 100000 do big[i] = { i } end
   check.eq(procsh.inspect(big, { items = 2 }), "{ { 1 }, { 2 }, ... (99998 more) }")
+end)
+
+test("color: ANSI colours for ids, strings, statuses and errors; the width they take is none", function()
+  local e = "\27[0m"
+  check.eq(procsh.inspect("x", { color = true }), '\27[32m"x"' .. e)
+  check.eq(procsh.inspect({ id = "j", action = "sendTask", status = "running", name = "T" }, { color = true }),
+    "<job run \27[1;36mj" .. e .. ' sendTask \27[32m"T"' .. e .. " [\27[33mrunning" .. e .. "]>")
+  check.eq(procsh.inspect({ status = "complete", id = "g", children = {} }, { color = true }),
+    "<process run \27[1;36mg" .. e .. " [\27[32mcomplete" .. e .. "], 0 children>")
+  local ok, err = pcall(processruns.get, "nope")
+  check.matches(procsh.inspect(err, { color = true }), "^\27%[31m<error: api 404")
+  check.eq(procsh.inspect({ 1, "a" }, { color = false }), '{ 1, "a" }')
+  -- Six strings of 8 fit on a line of 78 by their visible width, colours aside.
+  local row = { "aaaaaaaa", "bbbbbbbb", "cccccccc", "dddddddd", "eeeeeeee", "ffffffff" }
+  check.eq(procsh.inspect(row, { color = true }):find("\n"), nil)
+  check.fails({ field = "opts.color", code = "wrongType", message = "expects a boolean, got number 1" }, procsh.inspect, {}, { color = 1 })
 end)

@@ -7,9 +7,12 @@ Each case starts procsh in a fresh HOME, types, and checks what the terminal
 shows. Prints "ok"/"FAIL" per case and exits 1 if any failed.
 """
 import os
+import re
 import stat
+import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 import pexpect
@@ -18,13 +21,20 @@ PROCSH = os.path.abspath(sys.argv[1])
 SECRET = "the-client-secret-9876"
 
 
-def start(*args, home=None, extra_env=None):
+def start(*args, home=None, extra_env=None, colour=False):
+    """procsh on a pseudo-terminal, at its first prompt. Without colour (NO_COLOR), so
+    that "> " is the prompt as typed; test_colours_... looks at the colours."""
     home = home or tempfile.mkdtemp(prefix="procsh-pty-")
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "TERM": "xterm", "LANG": "C.UTF-8"}
+    if not colour:
+        env["NO_COLOR"] = "1"
     env.update(extra_env or {})
     child = pexpect.spawn(PROCSH, list(args), env=env, encoding="utf-8", timeout=15, dimensions=(40, 200))
-    child.expect("> ")
+    child.expect(ANY_PROMPT)
     return child, home
+
+
+ANY_PROMPT = "(\x1b\\[1;32m>\x1b\\[0m|>) "
 
 
 def finish(child):
@@ -215,6 +225,172 @@ def test_progress_of_a_long_create_on_a_terminal():
     child.expect("300\r\n")  # the result (the progress's "/300" is followed by more progress, not a newline)
     child.expect("> ")
     assert finish(child) == 0
+
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")  # a colour or style escape
+
+
+def test_results_history_keeps_values_and_errors():
+    child, _ = start("--sandbox")
+    child.send("1 + 1\r")
+    child.expect("\r\n2\r\n")
+    child.send("=_ * 10\r")  # _ is the last value
+    child.expect("\r\n20\r\n")
+    child.send("=_1, _2, _3\r")  # the last ones, newest first
+    child.expect("\r\n20\r\n2\r\nnil\r\n")
+    child.send("processruns.get('nope')\r")  # an error is kept too, as the table it is
+    child.expect("api 404")
+    child.send("=_.kind, _.status, _2\r")
+    child.expect('\r\n"api"\r\n404\r\n20\r\n')
+    child.send("for i = 1, 12 do end\r")  # a statement that returns nothing keeps nothing
+    child.expect("> ")
+    child.send("=_, _2.kind\r")  # _ is what the last input printed first
+    child.expect('\r\n"api"\r\n"api"\r\n')
+    for i in range(1, 12):  # eleven more values: the oldest leave the history
+        child.send("=%d\r" % (100 + i))
+        child.expect("\r\n%d\r\n" % (100 + i))
+    child.send("=_1, _9, _10\r")
+    child.expect("\r\n111\r\n103\r\nnil\r\n")
+    assert finish(child) == 0
+
+
+def test_locals_survive_their_line():
+    child, _ = start("--sandbox")
+    child.send('local run = processruns.get("demo-run")\r')
+    child.expect("> ")
+    child.send("=run.id, #run.children\r")
+    child.expect('\r\n"demo-run"\r\n5\r\n')
+    child.send("local function sq(x) return x * x end\r")
+    child.send("=sq(7)\r")
+    child.expect("\r\n49\r\n")
+    child.send("local a <const>, b = 1, 2\r")
+    child.send("=a + b\r")
+    child.expect("\r\n3\r\n")
+    child.send("local t = {\r")  # a statement on two lines
+    child.expect(">> ")
+    child.send("1, 2, 3 }\r")
+    child.send("=#t\r")
+    child.expect("\r\n3\r\n")
+    # A function defined at the prompt shares the variable with later lines.
+    child.send("local n = 0 function bump() n = n + 1 return n end\r")
+    child.send("bump() bump()\r")
+    child.send("=n\r")
+    child.expect("\r\n2\r\n")
+    # Locals inside blocks stay local; 'local' inside a string or comment is text.
+    child.send("do local hidden = 1 end s = 'local q = 1' -- local r = 2\r")
+    child.send("=hidden, q, r, s\r")
+    child.expect("\r\nnil\r\nnil\r\nnil\r\n\"local q = 1\"\r\n")
+    # A prompt local is the prompt's own; a plain assignment is the global, as in lua.c.
+    child.send("local y = 7 x = 5\r")
+    child.send("=rawget(_G, 'y'), rawget(_G, 'x'), y\r")
+    child.expect("\r\nnil\r\n5\r\n7\r\n")
+    # <close> keeps its meaning: a true local, closed at the end of its line.
+    child.send("local c <close> = setmetatable({}, { __close = function() print('clo' .. 'sed') end })\r")
+    child.expect("\r\nclosed\r\n")
+    child.send("=c\r")
+    child.expect("\r\nnil\r\n")
+    # A mistake is reported as written.
+    child.send("local 5 = 3\r")
+    child.expect("unexpected symbol near '5'|<name> expected near '5'")
+    assert finish(child) == 0
+
+
+def test_completion_knows_the_api():
+    child, _ = start("--sandbox")
+    child.send("jobruns.sendTask{ ass\t")  # a builder's fields
+    child.expect("ignee = ")
+    child.send('"user123", ti\t')
+    child.expect("tle = ")
+    child.send("\x15")
+    child.send("jobruns.sendTask{ \t")  # one Tab lists them all, then the line again
+    child.expect("\r\n> jobruns.sendTask{ ")
+    for field in ("approver", "assignee", "document", "dueDate", "title", "triggerType"):
+        assert field + " = " in child.before, child.before
+    child.send("\x15")
+    child.send("jobruns.create('demo-run', {}, { rel\t")  # create's options
+    child.expect("ativeSibling = ")
+    child.send("\x15")
+    child.send("jobruns.create('demo-run', {}, { before = true, \t")  # less those given
+    child.expect("\r\n> jobruns.create")
+    for option in ("batchSize", "parentGroup", "reconcile", "relativeSibling"):
+        assert option + " = " in child.before, child.before
+    assert "before = " not in child.before.split("\n", 1)[1], child.before
+    child.send("\x15")
+    child.send('=#processruns.get("demo-run").children\r')  # the session reads ids
+    child.expect("\r\n5\r\n")
+    child.send('processruns.get("job-\t')
+    child.expect('\r\n> processruns.get\\("job-')
+    for id in ("job-7", "job-11", "job-12", "job-21"):
+        assert id in child.before, child.before
+    child.send("\x15")
+    child.send('processruns.get("group-rev\t')
+    child.expect("iew")
+    child.send("\x15")
+    child.send("t = { ['end'] = 1, value = 2 }\r")  # a key that is a keyword
+    child.expect("> ")
+    child.send("=t.e\t")
+    child.expect(r'\["end"\]')
+    child.send("\r")
+    child.expect("\r\n1\r\n")
+    # Completion never runs Lua code: an __index function is not called.
+    child.send("lazy = setmetatable({}, { __index = function() print('ran' .. '!') end })\r")
+    child.expect("> ")
+    child.send("=lazy.x\t\r")
+    child.expect("ran!")  # only once the line runs
+    child.expect("> ")
+    assert "ran!" not in child.before
+    assert finish(child) == 0
+
+
+def test_colours_on_a_terminal_and_not_with_no_color():
+    child, _ = start("--sandbox", colour=True)
+    child.send("='text', processruns.get('demo-run')\r")
+    child.expect('\x1b\\[32m"text"\x1b\\[0m')  # a string, green
+    child.expect("\x1b\\[1;36mdemo-run\x1b\\[0m")  # an id
+    child.expect("\x1b\\[33mrunning\x1b\\[0m")  # a status, by what it means
+    child.expect("\x1b\\[1;32m>\x1b\\[0m ")  # the prompt
+    child.send("error('bad')\r")
+    child.expect("\x1b\\[31mstdin:1: bad")  # an error, red
+    assert finish(child) == 0
+    for extra in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+        child, _ = start("--sandbox", extra_env=extra, colour=True)
+        child.send("='text', processruns.get('demo-run')\r")
+        child.expect("demo-run")
+        child.send("error('bad')\r")
+        child.expect("stdin:1: bad")
+        child.expect("> ")
+        assert not SGR.search(child.before), (extra, child.before)
+        assert finish(child) == 0
+    # Standard output not a terminal: no colours; the prompt's other features stay.
+    out = os.path.join(tempfile.mkdtemp(), "out")
+    child = pexpect.spawn("/bin/sh", ["-c", '"$0" --sandbox > "$1"', PROCSH, out], encoding="utf-8", timeout=15,
+                          env={"PATH": "/usr/bin:/bin", "HOME": tempfile.mkdtemp(), "TERM": "xterm"})
+    time.sleep(3)  # the prompt goes to the file: wait for it to read
+    child.send("local v = 'kept'\r")
+    child.send("=v\r")
+    time.sleep(1)
+    assert finish(child) == 0
+    text = open(out).read()
+    assert '"kept"' in text, text
+    assert not SGR.search(text), text
+
+
+def test_piped_input_is_lua_c_unchanged():
+    """Piped input: no environment of the prompt, no history, no colours: lua.c's loop."""
+    script = "local x = 1\n=x\n1 + 1\n=_\nerror('bad')\n"
+    ours = subprocess.run([PROCSH, "--sandbox", "-i"], input=script, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "HOME": tempfile.mkdtemp(), "TERM": "xterm"})
+    theirs = subprocess.run(["lua5.4", "-i"], input=script, capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "TERM": "dumb"})
+    assert "> nil\n" in ours.stdout and "2\n" in ours.stdout, ours.stdout
+    assert not SGR.search(ours.stdout + ours.stderr), (ours.stdout, ours.stderr)
+    # lua.c (Debian's, with readline) echoes each line; without the echo the output is the same.
+    echoed = [line for line in script.splitlines()]
+    stripped = theirs.stdout
+    for line in echoed:
+        stripped = stripped.replace(line + "\n", "", 1)
+    assert ours.stdout.split("\n", 2)[2] == stripped.split("\n", 1)[1], (ours.stdout, theirs.stdout)
+    assert ours.stderr == theirs.stderr.replace("lua5.4:", "procsh:"), (ours.stderr, theirs.stderr)
 
 
 def main():

@@ -42,6 +42,22 @@ end
 
 local label = procsh.processruns.label
 
+-- opts.color: ANSI colours for a terminal (the prompt's results): ids,
+-- statuses by what they mean, strings, errors.
+local COLOURS = {
+  id = "\27[1;36m", string = "\27[32m", error = "\27[31m",
+  waiting = "\27[2m", running = "\27[33m", cancelling = "\27[35m", complete = "\27[32m", cancelled = "\27[31m",
+}
+local function plain(_, text) return text end
+local function colour(kind, text)
+  local c = COLOURS[kind]
+  return c and (c .. text .. "\27[0m") or text
+end
+-- The width a line takes on the terminal: its colours take none.
+local function width(text)
+  return #(text:gsub("\27%[[%d;]*m", ""))
+end
+
 -- A field shown in a one-liner: a string, or a number; nil for anything else.
 local function text(v)
   if type(v) == "string" then return v end
@@ -57,14 +73,15 @@ end
 
 -- API objects in one line: processes, process runs, groups, group runs,
 -- jobs, job runs, errors.
-local function summary(t)
-  if iserror(t) then return "<error: " .. tostring(t) .. ">" end
+local function summary(t, paint)
+  if iserror(t) then return paint("error", "<error: " .. tostring(t) .. ">") end
   local id = rawget(t, "id")
   if type(id) ~= "string" then return nil end
   local status = text(rawget(t, "status"))
-  status = status and (" [" .. status .. "]") or ""
+  status = status and (" [" .. paint(status, status) .. "]") or ""
   local title = label(t)
-  title = title and (" " .. format("%q", title)) or ""
+  title = title and (" " .. paint("string", format("%q", title))) or ""
+  id = paint("id", id)
   local ordinal = rawget(t, "ordinal")
   ordinal = math_type(ordinal) == "integer" and (" #" .. ordinal) or ""
   local action, children = rawget(t, "action"), rawget(t, "children")
@@ -90,8 +107,8 @@ local function keyorder(a, b)
   return address(a) < address(b)
 end
 
--- The options, checked: { depth = 4, items = 50, raw = false }.
-local OPTIONS = { "depth", "items", "raw" }
+-- The options, checked: { depth = 4, items = 50, raw = false, color = false }.
+local OPTIONS = { "depth", "items", "raw", "color" }
 local DEFAULTS = { depth = 4, items = 50 }
 -- Deeper tables cost more than they show (each level copies the text
 -- nested in it): a larger depth counts as this one.
@@ -138,13 +155,15 @@ local function suggestion(word)
 end
 
 local function options(opts)
-  if opts == nil or rawequal(opts, null) then return DEFAULTS.depth, DEFAULTS.items, false end
+  if opts == nil or rawequal(opts, null) then return DEFAULTS.depth, DEFAULTS.items, false, false end
   if type(opts) ~= "table" then
-    invalid("opts", "procsh.inspect expects a table of options ({ depth =, items =, raw = }), got " .. describe(opts))
+    invalid("opts", "procsh.inspect expects a table of options ({ depth =, items =, raw =, color = }), got " .. describe(opts))
   end
   local unknown = {}
   for key, v in next, opts do  -- procsh.null: not given
-    if key ~= "depth" and key ~= "items" and key ~= "raw" and not rawequal(v, null) then unknown[#unknown + 1] = key end
+    if key ~= "depth" and key ~= "items" and key ~= "raw" and key ~= "color" and not rawequal(v, null) then
+      unknown[#unknown + 1] = key
+    end
   end
   if #unknown > 0 then
     sort(unknown, keyorder)
@@ -170,24 +189,30 @@ local function options(opts)
       values[key] = n
     end
   end
-  local raw = rawget(opts, "raw")
-  if rawequal(raw, null) then raw = nil end
-  if raw ~= nil and type(raw) ~= "boolean" then
-    invalid("opts.raw", "procsh.inspect expects a boolean, got " .. describe(raw))
+  local flags = {}
+  for _, key in ipairs { "raw", "color" } do
+    local v = rawget(opts, key)
+    if rawequal(v, null) then v = nil end
+    if v ~= nil and type(v) ~= "boolean" then
+      invalid("opts." .. key, "procsh.inspect expects a boolean, got " .. describe(v))
+    end
+    flags[key] = v == true
   end
-  return math.min(values.depth, MAXDEPTH), values.items, raw == true
+  return math.min(values.depth, MAXDEPTH), values.items, flags.raw, flags.color
 end
 
---- procsh.inspect(value [, {depth = 4, items = 50, raw = false}]): readable text.
+--- procsh.inspect(value [, {depth = 4, items = 50, raw = false, color = false}]): readable text.
 function procsh.inspect(value, opts)
-  local maxdepth, maxitems, raw = options(opts)
+  local maxdepth, maxitems, raw, color = options(opts)
+  local paint = color and colour or plain
   local onpath = {}
 
   local function render(x, depth, indent)
+    if type(x) == "string" then return paint("string", scalar(x)) end
     if type(x) ~= "table" then return scalar(x) end
     if onpath[x] then return "<cycle: " .. address(x) .. ">" end
     if not raw then
-      local s = summary(x)
+      local s = summary(x, paint)
       if s then return s end
     end
     if next(x) == nil then return "{}" end
@@ -214,7 +239,7 @@ function procsh.inspect(value, opts)
     onpath[x] = nil
     if total > shown then items[#items + 1] = format("... (%d more)", total - shown) end
     local oneline = "{ " .. concat(items, ", ") .. " }"
-    if #oneline + #indent <= 78 and not find(oneline, "\n") then return oneline end
+    if width(oneline) + #indent <= 78 and not find(oneline, "\n") then return oneline end
     return "{\n" .. indent .. "  " .. concat(items, ",\n" .. indent .. "  ") .. "\n" .. indent .. "}"
   end
 

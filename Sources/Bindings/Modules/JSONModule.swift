@@ -4,9 +4,11 @@ import LuaKit
 /// `json`: JSON text <-> Lua values, by the rules of LuaKit's bridge
 /// (docs/lua-api.md, "json").
 enum JSONModule {
+    static let encodeOptions = ["pretty"]
+
     static func push(onto stack: LuaStack) {
         let module = ModuleTable(stack, name: "json", size: 4)
-        module.add("encode") { args in
+        module.add("encode", tables: [2: encodeOptions]) { args in
             // Compact text straight from the Lua value (CLuaShim); when the
             // value has no JSON form, the path below says what and where.
             if args.stack.isNoneOrNil(at: 2) {
@@ -16,7 +18,7 @@ enum JSONModule {
                 if args.stack.type(at: -1) == .string { return 1 }
                 args.stack.pop()
             }
-            let opts = try args.options(2, name: "opts", allowed: ["pretty"])
+            let opts = try args.options(2, name: "opts", allowed: encodeOptions)
             let pretty = try args.bool(opts, "pretty", in: "opts") ?? false
             let value = try args.json(1, name: "value")
             args.stack.push(value.encoded(pretty: pretty))

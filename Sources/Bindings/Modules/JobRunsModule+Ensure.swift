@@ -5,6 +5,9 @@ import ProcessesAPI
 /// `jobruns.ensure(processRun, jobs [, opts])`: creates the jobs that are not
 /// in the target group yet, so a script can be run again safely.
 extension JobRunsModule {
+    /// What ensure takes beyond create's options.
+    static let ensureOptions = ["key"]
+
     static func ensure(_ args: CallArguments, session: APISession) throws -> Int32 {
         let runID = try args.id(1, name: "processRun", what: "a process run")
         // opts.key is a function, which the options' JSON cannot hold: it is
@@ -20,7 +23,7 @@ extension JobRunsModule {
                 args.stack.rawSet(3, key: "key")
             }
         }
-        let (specs, options) = try arguments(args, runID: runID, extra: ["key"])
+        let (specs, options) = try arguments(args, runID: runID, extra: ensureOptions)
         let keys = try specs.indices.map { i throws -> String in
             guard let key = try self.key(of: specs[i], with: key, args: args, field: "jobs[\(i + 1)]") else {
                 throw args.invalid(

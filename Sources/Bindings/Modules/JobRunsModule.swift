@@ -12,13 +12,15 @@ enum JobRunsModule {
     static let maximumBatchSize = 1000
 
     static let optionNames = ["relativeSibling", "relativeSiblingId", "parentGroup", "parentGroupId", "before", "batchSize", "reconcile"]
+    /// The options the prompt offers (the API's own names, `...Id`, are taken too).
+    static let completedOptions = optionNames.filter { !$0.hasSuffix("Id") }
 
     static func push(onto stack: LuaStack, session: APISession) {
         let module = ModuleTable(stack, name: "jobruns", size: 5)
-        module.add("create") { args in try create(args, session: session) }
-        module.add("ensure") { args in try ensure(args, session: session) }
+        module.add("create", tables: [3: completedOptions], answers: true) { args in try create(args, session: session) }
+        module.add("ensure", tables: [3: completedOptions + ensureOptions], answers: true) { args in try ensure(args, session: session) }
         for builder in JobBuilder.all {
-            module.add(builder.action) { args in
+            module.add(builder.action, tables: [1: builder.fields.members.map(\.name)]) { args in
                 let spec = try args.json(1, name: builder.action)
                 let job: JSONValue
                 do throws(ValidationError) {

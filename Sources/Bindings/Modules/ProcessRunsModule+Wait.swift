@@ -11,6 +11,8 @@ import ProcessesAPI
 extension ProcessRunsModule {
     /// The first delay between reads, and the most it grows to.
     static let defaultInterval = 1.0
+    /// What `wait` takes as options.
+    static let waitOptions = ["timeout", "interval"]
     static let maximumInterval = 30.0
     static let defaultTimeout = 600.0
 
@@ -45,7 +47,7 @@ extension ProcessRunsModule {
             throw args.invalid(
                 "condition", "expected a status (such as \"complete\") or a function of the run that returns true, got \(args.describe(2))")
         }
-        let opts = try args.options(3, name: "opts", allowed: ["timeout", "interval"])
+        let opts = try args.options(3, name: "opts", allowed: waitOptions)
         let timeout = try seconds(opts, "timeout", args, allowZero: true) ?? defaultTimeout
         let interval = try seconds(opts, "interval", args, allowZero: false) ?? defaultInterval
         let cap = max(interval, maximumInterval)

@@ -5,14 +5,19 @@ import ProcessesAPI
 
 /// `processes`: list, read, create, validate, rename, run and trash processes (definitions).
 enum ProcessesModule {
+    /// The options of `list`, `run` and `lastrun`.
+    static let listOptions = ["filter", "orderBy", "pageSize"]
+    static let runOptions = ["sendProcessCompleteEmail"]
+    static let lastRunOptions = ["since"]
+
     static func push(onto stack: LuaStack, session: APISession) {
         let module = ModuleTable(stack, name: "processes", size: 8)
         let known = KnownRuns()
-        module.add("list") { args in try list(args, session: session) }
-        module.add("get") { args in
+        module.add("list", tables: [1: listOptions]) { args in try list(args, session: session) }
+        module.add("get", tables: [2: APISession.getOptions], answers: true) { args in
             try session.get(args, "process", what: "a process", read: session.processAnswer)
         }
-        module.add("create") { args in
+        module.add("create", answers: true) { args in
             guard args.stack.type(at: 1) == .table else {
                 throw args.invalid("process", "expected a process definition table ({name=, children=} or {name=, root=}), got \(args.describe(1))")
             }
@@ -44,9 +49,9 @@ enum ProcessesModule {
             try? args.stack.push(json: ModelCoding.json(process))
             return 1
         }
-        module.add("run") { args in
+        module.add("run", tables: [2: runOptions], answers: true) { args in
             let id = try args.id(1, name: "process", what: "a process")
-            let opts = try args.options(2, name: "opts", allowed: ["sendProcessCompleteEmail"])
+            let opts = try args.options(2, name: "opts", allowed: runOptions)
             let email = try args.bool(opts, "sendProcessCompleteEmail", in: "opts")
             // An answer lost on the way is looked for, never sent again (ProcessRunRecovery.swift).
             let run = try session.runProcess(id: id, sendProcessCompleteEmail: email, known: known.of(id))
@@ -70,8 +75,8 @@ enum ProcessesModule {
             try? args.stack.push(json: ModelCoding.json(result.errors))
             return 1
         }
-        module.add("rename") { args in try rename(args, session: session) }
-        module.add("lastrun") { args in try lastRun(args, session: session, known: known) }
+        module.add("rename", answers: true) { args in try rename(args, session: session) }
+        module.add("lastrun", tables: [2: lastRunOptions], answers: true) { args in try lastRun(args, session: session, known: known) }
     }
 
     /// `processes.lastrun(process [, {since=}])`: the process's latest run as
@@ -80,7 +85,7 @@ enum ProcessesModule {
     /// or later.
     static func lastRun(_ args: CallArguments, session: APISession, known: KnownRuns) throws(ScriptError) -> Int32 {
         let id = try args.id(1, name: "process", what: "a process")
-        let opts = try args.options(2, name: "opts", allowed: ["since"])
+        let opts = try args.options(2, name: "opts", allowed: lastRunOptions)
         let since = try Self.since(opts["since"], args)
         guard let run = try session.lastRun(of: id) else {
             args.stack.pushNil()
@@ -126,7 +131,7 @@ enum ProcessesModule {
     /// `processes.list{filter=, orderBy=, pageSize=}`: an iterator over every
     /// process, fetching a page when the previous one is used up.
     static func list(_ args: CallArguments, session: APISession) throws(ScriptError) -> Int32 {
-        let opts = try args.options(1, name: "opts", allowed: ["filter", "orderBy", "pageSize"])
+        let opts = try args.options(1, name: "opts", allowed: listOptions)
         let pages = Pages(
             filter: try args.string(opts, "filter", in: "opts"), orderBy: try args.string(opts, "orderBy", in: "opts"),
             pageSize: try args.integer(opts, "pageSize", in: "opts", range: 1...1000))
@@ -136,6 +141,7 @@ enum ProcessesModule {
                 return 1
             }
             try? s.push(json: process)
+            LuaCompletionHints.noteWords(in: s, count: 1)
             return 1
         }, name: "processes.list iterator")
         return 1
