@@ -104,6 +104,20 @@ static char **attempt_completion(const char *word, int start, int end) {
   return matches;
 }
 
+/* libedit rings the bell after every completion but a listing, a unique
+** one too (fn_complete2 ends in el_beep), and procsh lists candidates at
+** the first Tab: the bell would say nothing. It becomes an escape that
+** does nothing: save the cursor, and restore it (DECSC, DECRC). */
+static void quiet_bell(void *handle) {
+  int (*initialize)(void);
+  int (*parse_and_bind)(const char *);
+  *(void **)&initialize = dlsym(handle, "rl_initialize");
+  *(void **)&parse_and_bind = dlsym(handle, "rl_parse_and_bind");
+  if (initialize == NULL || parse_and_bind == NULL) return;
+  initialize();
+  parse_and_bind("settc bl \0337\0338");
+}
+
 #define FIND(field, name) \
   if ((*(void **)&le.field = dlsym(handle, name)) == NULL) { \
     if (why) *why = "libedit lacks " name; \
@@ -136,6 +150,7 @@ int le_open(const char **why) {
   ** '-' (ids in strings: "job-7"); the completer finds the Lua name in it. */
   *le.basic_word_break_characters = " \t\n\"'><=;+*/%^~#{}()[],";
   *le.completion_append_character = '\0';
+  quiet_bell(handle);
   opened = 1;
   return 1;
 }

@@ -299,6 +299,7 @@ def test_completion_knows_the_api():
     child, _ = start("--sandbox")
     child.send("jobruns.sendTask{ ass\t")  # a builder's fields
     child.expect("ignee = ")
+    assert "\x07" not in child.before, child.before  # no bell after a completion that worked
     child.send('"user123", ti\t')
     child.expect("tle = ")
     child.send("\x15")
