@@ -3,10 +3,12 @@ import Glibc
 #endif
 import LuaKit
 
-/// Tab completion of Lua names at the prompt: keywords and globals, then the
-/// fields of tables along a dotted path (`jobruns.cr` → `jobruns.create`),
-/// also through `__index` tables, and methods after `:`. It reads tables raw:
-/// completing never runs Lua code.
+/// Tab completion at the prompt (docs/prompt.md, "Completion"): keywords
+/// and globals, the fields of tables along a dotted path (`jobruns.cr` →
+/// `jobruns.create`, `t.e` → `t["end"]`), also through `__index` tables, and
+/// methods after `:`; the fields a function's table argument takes and the
+/// ids seen, from ``LuaCompletionHints``. It reads tables raw: completing
+/// never runs Lua code.
 public final class Completer {
     let stack: LuaStack
 
