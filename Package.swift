@@ -124,6 +124,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // --ping-url's pings (already linked, for the API client).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Linker"],
             swiftSettings: [staticRuntime.swift],

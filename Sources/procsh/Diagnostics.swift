@@ -19,16 +19,18 @@ struct Diagnostics {
         write(.error, message, metadata: metadata)
     }
 
-    /// A notice that does not stop the run (`no line editing`).
-    func warning(_ message: String) {
-        write(.warning, message)
+    /// A notice that does not stop the run (`no line editing`, a ping that failed).
+    func warning(_ message: String, metadata: Logger.Metadata = [:]) {
+        write(.warning, message, metadata: metadata)
     }
 
+    /// One write per message: a message from another thread (a ping's) never
+    /// lands inside the script's lines.
     private func write(_ level: Logger.Level, _ message: String, metadata: Logger.Metadata = [:]) {
         if json {
             Console.writeError(StandardErrorLogHandler.jsonLine(level: level, message: message, metadata: metadata))
         } else {
-            Console.message(progname, message)
+            Console.writeError("\(progname): \(message)\n")
         }
     }
 

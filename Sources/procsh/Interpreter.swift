@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Bindings
+import Foundation
 import LuaKit
 import REPL
 
@@ -60,6 +61,7 @@ final class Interpreter {
         diagnostics.json = Diagnostics.prefersJSON(options) { getenv($0).map { String(cString: $0) } }
         switch outcome {
         case .badOption(let index):
+            startPings(options.pingURL, options)
             if diagnostics.json {
                 diagnostics.error(Usage.badOption(words[index]), metadata: ["hint": "'\(progname) --help' lists the options"])
             } else {
@@ -67,6 +69,7 @@ final class Interpreter {
             }
             return false
         case .badValue(let option, let message):
+            startPings(options.pingURL, options)
             diagnostics.error("\(option): \(message)")
             failureStatus = ExitStatus.usage
             return false
@@ -74,12 +77,21 @@ final class Interpreter {
             (flags, script) = (f, s)
         }
         let ending = Ending(flags: flags, script: script)
-        if options.quietOnSuccess, case .prompt = ending {
-            diagnostics.error("--quiet-on-success: only for runs without the prompt (a script, -e, or standard input): a prompt's output cannot wait for the end of the run")
-            failureStatus = ExitStatus.usage
-            return false
+        if case .prompt = ending {
+            let why = [
+                (options.quietOnSuccess, "--quiet-on-success", "a prompt's output cannot wait for the end of the run"),
+                (options.pingURL != nil, "--ping-url", "a prompt is not a run a monitor waits for"),
+            ].first { $0.0 }
+            if let (_, option, reason) = why {  // the prompt never pings
+                diagnostics.error("\(option): only for runs without the prompt (a script, -e, or standard input): \(reason)")
+                failureStatus = ExitStatus.usage
+                return false
+            }
         }
+        // The output is held before the pings start: they read the held
+        // standard error then (StandardErrorTail).
         if options.quietOnSuccess, let problem = OutputHold.start() {
+            startPings(options.pingURL, options)
             diagnostics.error(problem)
             failureStatus = ExitStatus.unavailable
             return false
@@ -92,6 +104,7 @@ final class Interpreter {
             printVersion()
             return true
         }
+        startPings(options.pingURL, options)
         // Every run reads the configuration here, before the lock and any
         // code: its profile says how procsh reports (the log's format and
         // level), and a mistake in it stops the run now, whatever the script.
@@ -99,6 +112,16 @@ final class Interpreter {
             return false
         }
         diagnostics.json = settings.logFormat.value == .json
+        if case .prompt = ending {} else {  // a profile's ping URL is for its unattended runs
+            startPings(settings.pingURL?.value, options)
+        }
+        RunEnd.pings?.diagnostics = diagnostics
+        RunEnd.pings?.redaction = Redaction(settings)
+        if options.runID != nil && RunEnd.pings == nil {
+            diagnostics.error("--run-id: needs a ping URL (--ping-url URL, \(ProcshOption.pingURL.variable!), or ping-url in the profile)")
+            failureStatus = ExitStatus.usage
+            return false
+        }
         if !applyRunLimits(options) {
             return false
         }
@@ -110,11 +133,11 @@ final class Interpreter {
             stack.rawSet(LuaStack.registry, key: "LUA_NOENV")
         }
         state.openLibraries()
-        if options.quietOnSuccess {
+        if OutputHold.isHolding || RunEnd.pings != nil {
             do {
-                try OutputHold.wrapExit(of: stack)
+                try RunEnd.wrapExit(of: stack)
             } catch {
-                diagnostics.error("--quiet-on-success: cannot wrap os.exit: \(error)")
+                diagnostics.error("cannot wrap os.exit (for --quiet-on-success or --ping-url): \(error)")
                 return false
             }
         }
@@ -163,13 +186,21 @@ final class Interpreter {
         }
     }
 
+    /// The run's pings (`--ping-url`), from here to its end, once procsh
+    /// knows their URL: they keep standard error from here on, so a run
+    /// that fails now still reports why. Nothing without a URL.
+    func startPings(_ url: URL?, _ options: RunOptions) {
+        guard let url, RunEnd.pings == nil else { return }
+        RunEnd.pings = HealthPings(check: url, runID: options.runID, diagnostics: diagnostics, redaction: Redaction(secrets: Redaction.secrets(of: url)))
+    }
+
     /// The run's settings: the options, the environment and the profile
     /// (the config file is read here). Nil, with the reason printed, if they
     /// are wrong.
     func resolveSettings(_ options: RunOptions) -> Settings? {
         do {
             let settings = try Settings.resolve(options) { getenv($0).map { String(cString: $0) } }
-            secrets = [settings.clientSecret?.value].compactMap { $0 }
+            secrets = Redaction(settings).secrets
             return settings
         } catch {
             diagnostics.error(error.message)
@@ -193,13 +224,16 @@ final class Interpreter {
         return false
     }
 
-    /// `--lock`, `--timeout`, `--memory-limit` and `--jitter`. False, with the reason
-    /// printed, if the run must not go on (the lock is held, say).
+    /// `--lock`, the start ping (`--ping-url`), `--timeout`, `--memory-limit` and
+    /// `--jitter`. False, with the reason printed, if the run must not go on
+    /// (the lock is held, say).
     func applyRunLimits(_ options: RunOptions) -> Bool {
         if let path = options.lock {
             do {
                 try RunLock.acquire(path, wait: options.lockWait ?? 0)
             } catch {
+                // Another run is busy: not a failure of this job (that run pings its own end).
+                if error.status == ExitStatus.temporaryFailure { RunEnd.pings?.didNotRun() }
                 diagnostics.error(error.message)
                 failureStatus = error.status
                 return false
@@ -209,6 +243,8 @@ final class Interpreter {
             failureStatus = ExitStatus.usage
             return false
         }
+        // The run has started once it holds its lock: --jitter's wait is part of it.
+        RunEnd.pings?.start()
         if let seconds = options.timeout {
             stack.armDeadline(seconds: seconds, message: "timeout: the run took longer than --timeout \(Seconds.text(seconds))")
         }

@@ -14,6 +14,9 @@ enum OutputHold {
     /// The real streams (duplicated) and the files holding each, while held.
     nonisolated(unsafe) private static var held: (output: Int32, error: Int32, heldOutput: Int32, heldError: Int32)?
 
+    /// Whether the output is held now.
+    static var isHolding: Bool { held != nil }
+
     /// Starts holding; nil when it cannot (the reason), so the run goes on unheld.
     static func start() -> String? {
         flushAll()
@@ -43,23 +46,17 @@ enum OutputHold {
         for fd in [streams.output, streams.error, streams.heldOutput, streams.heldError] { close(fd) }
     }
 
-    /// Lua's `os.exit` ends the process without returning to procsh: while
-    /// output is held, it first lets the held output out as its status says.
-    static func wrapExit(of stack: LuaStack) throws {
-        // The status as os.exit reads its code: true or none is success, false failure, else the integer.
-        try stack.load(
-            """
-            local exit, finish = os.exit, ...
-            os.exit = function(code, close)
-              finish(code == nil and 0 or code == true and 0 or code == false and 1 or code)
-              return exit(code, close)
-            end
-            """, name: "=os.exit")
-        stack.push(function: { s in
-            finish(status: Int32(truncatingIfNeeded: s.integer(at: 1) ?? 1))
-            return 0
-        }, name: "os.exit")
-        try stack.call(arguments: 1, results: 0)
+    /// The last `count` bytes (or fewer) of the standard error held so far;
+    /// nil when nothing is held.
+    static func heldErrorTail(_ count: Int) -> [UInt8]? {
+        guard let streams = held else { return nil }
+        fflush(LuaStreams.error)
+        var info = stat()
+        guard fstat(streams.heldError, &info) == 0 else { return [] }
+        let start = max(0, Int(info.st_size) - count)
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) - start)
+        let n = bytes.withUnsafeMutableBytes { pread(streams.heldError, $0.baseAddress, $0.count, off_t(start)) }
+        return Array(bytes.prefix(max(0, n)))
     }
 
     private static var temporaryDirectory: String {

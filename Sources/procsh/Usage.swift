@@ -44,9 +44,11 @@ enum Usage {
         ProcshOption.all.flatMap(\.helpLines).map { String($0.dropFirst(2)) }.joined(separator: "\n  ")
     }
 
-    /// The environment variables that stand for options.
+    /// The environment variables that stand for options, three to a line.
     static var procshVariables: String {
-        ProcshOption.all.filter { $0.flag != nil }.compactMap(\.variable).joined(separator: ", ")
+        let names = ProcshOption.all.filter { $0.flag != nil }.compactMap(\.variable)
+        return stride(from: 0, to: names.count, by: 3).map { names[$0..<min($0 + 3, names.count)].joined(separator: ", ") }
+            .joined(separator: ",\n  ")
     }
 
     /// `--help`: everything the command line takes.

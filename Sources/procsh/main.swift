@@ -20,6 +20,5 @@ case .config:
 case nil:
     status = Interpreter(argv: argv).main()
 }
-LuaStreams.flushOutput()
-OutputHold.finish(status: status)  // --quiet-on-success
+RunEnd.finish(status: status)  // --quiet-on-success's held output, --ping-url's last ping
 exit(status)

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// What a cron job relies on: --lock, --timeout, --memory-limit, --quiet,
-/// --log-format json, and the exit statuses that go with them.
+/// --log-format json, and the exit statuses that go with them (--ping-url's
+/// pings: PingTests).
 @Suite("Unattended runs", .enabled(if: !Programs.procshIsReference, "procsh's own options"))
 struct UnattendedRunTests {
     static func procsh(_ arguments: [String], environment: [String: String] = [:], in dir: URL? = nil, timeout: Double = 30)
@@ -338,6 +339,11 @@ struct UnattendedRunTests {
         (["--lock-wait", "5"], "--lock-wait: needs --lock FILE"),
         (["--log-format", "xml"], "--log-format: 'xml' is not a log format (text, json)"),
         (["--quiet=yes"], "--quiet: takes no value"),
+        (["--ping-url", "ftp://example.com/x"], "--ping-url: 'ftp://example.com/x' is not an http:// or https:// URL"),
+        (["--ping-url", "hc-ping.com/uuid"], "--ping-url: 'hc-ping.com/uuid' is not an http:// or https:// URL"),
+        (["--ping-url", "-e"], "--ping-url: needs a value"),
+        (["--ping-url", "http://127.0.0.1:9/", "--run-id", "run-7"], "--run-id: 'run-7' is not a UUID"),
+        (["--run-id", "3f2a8e0c-5b1d-4c6e-9a7f-0d2b4c6e8a1f"], "--run-id: needs a ping URL"),
     ])
     func badValues(arguments: [String], message: String) async throws {
         let r = try await Self.procsh(arguments + ["-e", "print(1)"])

@@ -183,11 +183,12 @@ enum ConfigCommand {
         }
         rows.append(("api", "\(api) (\(s.target.source))"))
         rows.append(("client id", s.clientID.map { "\($0.value) (\($0.source))" } ?? "not set"))
-        rows.append(("client secret", s.clientSecret.map { "******** (\($0.source))" } ?? "not set"))
+        rows.append(("client secret", s.clientSecret.map { "\(Redaction.mask) (\($0.source))" } ?? "not set"))
         rows.append(("scope", s.scope.map { "\($0.value) (\($0.source))" } ?? "the client's own"))
         rows.append(("log level", "\(StandardErrorLogHandler.name(s.logLevel.value)) (\(s.logLevel.source))"))
         rows.append(("log format", "\(s.logFormat.value.rawValue) (\(s.logFormat.source))"))
         rows.append(("request timeout", "\(Seconds.text(s.requestTimeout.value)) (\(s.requestTimeout.source))"))
+        rows.append(("ping url", s.pingURL.map { "\(Redaction.shown($0.value)) (\($0.source))" } ?? "none"))
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n") + "\n"
     }

@@ -28,6 +28,8 @@ struct Settings {
     var logLevel: Sourced<Logger.Level>
     var logFormat: Sourced<RunOptions.LogFormat>
     var requestTimeout: Sourced<Double>
+    /// The health check the run pings (``HealthPings``), if any.
+    var pingURL: Sourced<URL>?
 
     struct Failure: Error {
         let message: String
@@ -94,7 +96,8 @@ struct Settings {
             logLevel: try pick(.logLevel, Parse.logLevel) ?? Sourced(value: .info, source: "default"),
             logFormat: try pick(.logFormat, Parse.logFormat) ?? Sourced(value: .text, source: "default"),
             requestTimeout: try pick(.requestTimeout, { s throws(Parse.Invalid) in try Parse.seconds(s) })
-                ?? Sourced(value: ClientConfiguration.defaultRequestTimeout, source: "default"))
+                ?? Sourced(value: ClientConfiguration.defaultRequestTimeout, source: "default"),
+            pingURL: nil)
 
         // The API: flags, then the environment, then the profile; a base URL
         // wins over a region at the same level.
@@ -121,6 +124,11 @@ struct Settings {
         if let format = options.logFormat { settings.logFormat = Sourced(value: format, source: ProcshOption.logFormat.flag!) }
         if let timeout = options.requestTimeout {
             settings.requestTimeout = Sourced(value: timeout, source: ProcshOption.requestTimeout.flag!)
+        }
+        if let url = options.pingURL {
+            settings.pingURL = Sourced(value: url, source: ProcshOption.pingURL.flag!)
+        } else {
+            settings.pingURL = try pick(.pingURL, Parse.pingURL)
         }
         return settings
     }

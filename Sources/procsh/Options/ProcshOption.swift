@@ -102,6 +102,18 @@ struct ProcshOption: Sendable {
         flag: "--quiet-on-success", value: nil,
         help: ["keep the run's output and show it only if it fails", "(exit status not 0), as chronic does"],
         about: "show the run's output only if it fails", apply: { options, _ in options.quietOnSuccess = true })
+    static let pingURL = ProcshOption(
+        flag: "--ping-url", value: ("URL", .text),
+        help: [
+            "health-check pings (healthchecks.io's): URL/start as the run", "starts; URL, or URL/STATUS if it fails, as it ends, with",
+            "the last 10 KB of stderr",
+        ],
+        about: "a health-check URL pinged as the run starts and ends", variable: "PROCSH_PING_URL", key: "ping-url",
+        apply: { options, value throws(Parse.Invalid) in options.pingURL = try Parse.pingURL(value ?? "") })
+    static let runID = ProcshOption(
+        flag: "--run-id", value: ("ID", .text), help: ["the run's id in every ping (rid=, a UUID; default: a new one)"],
+        about: "the run id (a UUID) each ping carries",
+        apply: { options, value throws(Parse.Invalid) in options.runID = try Parse.runID(value ?? "") })
     static let help = ProcshOption(flag: "--help", value: nil, help: ["show this help and exit"], about: "show the help")
     static let version = ProcshOption(
         flag: "--version", value: nil, help: ["show procsh's and Lua's versions and exit"], about: "show the versions")
@@ -109,7 +121,7 @@ struct ProcshOption: Sendable {
     /// Every setting, in the order `--help` lists the options.
     static let all: [ProcshOption] = [
         sandbox, baseURL, region, dryRun, profile, clientID, clientSecret, scope, logLevel, logFormat, quiet,
-        requestTimeout, timeout, memoryLimit, lock, lockWait, jitter, quietOnSuccess, help, version,
+        requestTimeout, timeout, memoryLimit, lock, lockWait, jitter, quietOnSuccess, pingURL, runID, help, version,
     ]
 
     private static var regions: String { ClientConfiguration.Region.allCases.map(\.rawValue).joined(separator: ", ") }

@@ -24,6 +24,10 @@ struct RunOptions {
     var jitter: Double?
     /// `--quiet-on-success`: the run's output is shown only if it fails.
     var quietOnSuccess = false
+    /// `--ping-url`: the health check pinged as the run starts and ends.
+    var pingURL: URL?
+    /// `--run-id`: the `rid` of every ping (a UUID, lowercase).
+    var runID: String?
     /// The configuration profile to use.
     var profile: String?
 
@@ -68,6 +72,26 @@ enum Parse {
             throw Invalid("'\(value)' is not an absolute URL (e.g. https://api.app.wdesk.com)")
         }
         return url
+    }
+
+    /// A health-check URL: http or https (pings carry no credentials of the
+    /// API; their bodies are redacted), with a host.
+    static func pingURL(_ value: String) throws(Invalid) -> URL {
+        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = url.host, !host.isEmpty
+        else {
+            throw Invalid("'\(value)' is not an http:// or https:// URL (e.g. https://hc-ping.com/UUID)")
+        }
+        return url
+    }
+
+    /// A run id: a UUID, which health-check services (healthchecks.io's `rid`)
+    /// take in its canonical form, lowercase.
+    static func runID(_ value: String) throws(Invalid) -> String {
+        guard let uuid = UUID(uuidString: value) else {
+            throw Invalid("'\(value)' is not a UUID (e.g. 3f2a8e0c-5b1d-4c6e-9a7f-0d2b4c6e8a1f)")
+        }
+        return uuid.uuidString.lowercased()
     }
 
     static func region(_ value: String) throws(Invalid) -> ClientConfiguration.Region {
