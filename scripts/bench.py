@@ -11,6 +11,8 @@ Lua <-> JSON: procsh's json module beside lua-cjson under lua5.4, on four tables
 Large runs: processruns.get of runs of 1,000 to 100,000 job runs beside lua-cjson
 decoding the same answer; the sandbox's first read of each beside lua-cjson
 encoding it.
+Pings: what --ping-url adds to a run that prints one line, with a monitor that
+answers, one that refuses the connection and one that never answers.
 Sandbox: wrk against createJobRuns (1 job) and getProcessRun, beside a minimal
 Hummingbird hello-world; then the store's scaling with group size.
 """
@@ -276,6 +278,75 @@ def large_runs(procsh, sizes, rounds):
     print("Goal: getProcessRun of the 100,000-job run within 2x of lua-cjson's encoding.")
 
 
+class Monitor:
+    """A loopback health-check monitor: answers 200 OK to every ping, or,
+    `silent`, accepts connections and never answers."""
+
+    def __init__(self, silent=False):
+        import http.server
+        import threading
+
+        class Answer(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"OK")
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.held = []
+        if silent:
+            self.socket = socket.socket()
+            self.socket.bind(("127.0.0.1", 0))
+            self.socket.listen(64)
+            self.port = self.socket.getsockname()[1]
+            threading.Thread(target=self._hold, daemon=True).start()
+        else:
+            self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+            self.port = self.server.server_address[1]
+            threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _hold(self):
+        while True:
+            connection, _ = self.socket.accept()
+            self.held.append(connection)  # kept open, never answered
+
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/ping/check"
+
+
+def pings(procsh, rounds):
+    """A one-line run beside the same run with a ping URL, in each of the monitor's three ways."""
+    answering, silent = Monitor(), Monitor(silent=True)
+    code = ["--log-level", "error", "-e", "print(1)"]  # a failed ping's warning is not the table's
+    contenders = [
+        ("no --ping-url", [procsh, *code]),
+        ("a monitor that answers", [procsh, "--ping-url", answering.url(), *code]),
+        ("a refused connection", [procsh, "--ping-url", f"http://127.0.0.1:{free_port()}/ping/check", *code]),
+        ("a monitor that never answers", [procsh, "--ping-url", silent.url(), *code]),
+    ]
+    results = measure(contenders, rounds)
+    print(f"Pings: `-e 'print(1)'` with and without --ping-url, {rounds} interleaved rounds")
+    print()
+    print("| monitor | median ms | min ms | max ms | added to the run, ms (median) |")
+    print("|---|---:|---:|---:|---:|")
+    plain = statistics.median(results["no --ping-url"])
+    for name, _ in contenders:
+        walls = results[name]
+        median = statistics.median(walls)
+        print(f"| {name} | {ms(median)} | {ms(min(walls))} | {ms(max(walls))} | {ms(median - plain)} |")
+    worst = statistics.median(results["a monitor that never answers"]) - plain
+    print()
+    print(f"A monitor that never answers adds {worst:.1f} s (the promise: two pings of at most 3 s each, "
+          f"so no more than 7 s with the start ping's wait)")
+
+
 def sandbox_token(base):
     request = urllib.request.Request(f"{base}/oauth2/token", data=b"grant_type=client_credentials",
                                      headers={"X-Version": "2026-04-01.processes.preview",
@@ -389,7 +460,7 @@ def main():
     parser.add_argument("--procsh", required=True, help="the procsh binary to measure")
     parser.add_argument("--sandbox-bench", required=True, help="the sandbox-bench helper binary")
     parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run for CI")
-    sections = ["startup", "task", "json", "large", "sandbox", "scaling"]
+    sections = ["startup", "task", "json", "large", "pings", "sandbox", "scaling"]
     parser.add_argument("--only", action="append", choices=sections, metavar="SECTION",
                         help=f"run only this comparison (repeatable): {', '.join(sections)}")
     args = parser.parse_args()
@@ -399,6 +470,7 @@ def main():
         "task": lambda: standard_task(procsh, 1 if quick else 5),
         "json": lambda: json_bridge(procsh, 2 if quick else 10),
         "large": lambda: large_runs(procsh, [1000] if quick else [1000, 10000, 100000], 1 if quick else 3),
+        "pings": lambda: pings(procsh, 1 if quick else 5),
         "sandbox": lambda: sandbox(procsh, bench, 2 if quick else 5, 1 if quick else 3),
         "scaling": lambda: scaling(bench),
     }

@@ -117,24 +117,22 @@ struct PingTests {
     @Test("an unreachable monitor: the status stays, a warning names the URL, and the run does not wait", arguments: [0, 3])
     func unreachable(status: Int32) async throws {
         let url = "http://127.0.0.1:\(try PingServer.closedPort())/ping/check"
-        let start = ContinuousClock.now
         let r = try await Self.procsh(["--ping-url", url, "-e", "print('done') os.exit(\(status))"])
-        let took = ContinuousClock.now - start
         #expect(r.termination == .exit(status), "\(r)")
         #expect(r.stdout == "done\n", "\(r)")
         #expect(r.stderr.contains("procsh: ping \(url)/start?rid="), "\(r)")
         #expect(r.stderr.contains("failed: could not connect"), "\(r)")
         #expect(r.stderr.contains("; the run goes on\n"), "\(r)")
         #expect(r.stderr.contains("; the exit status stays \(status)\n"), "\(r)")
-        #expect(took < .seconds(10), "\(took)")
+        // A refusal ends a ping at once, not at its deadline (how long that
+        // costs a run is measured in scripts/bench, "pings").
+        #expect(!r.stderr.contains("no answer within"), "\(r)")
     }
 
-    @Test("a monitor that never answers: the status stays, a warning, and at most a few seconds more")
+    @Test("a monitor that never answers: the status stays, a warning, and each ping gives up at its deadline")
     func neverAnswers() async throws {
         let server = try PingServer(answering: false)
-        let start = ContinuousClock.now
         let r = try await Self.procsh(["--ping-url", server.url(), "-e", "error('boom')"])
-        let took = ContinuousClock.now - start
         #expect(r.termination == .exit(1), "\(r)")
         #expect(!r.timedOut, "\(r)")
         #expect(r.stderr.contains("(command line):1: boom"), "\(r)")
@@ -142,7 +140,6 @@ struct PingTests {
         #expect(r.stderr.contains("failed: no answer within 3 s; the run goes on"), "\(r)")
         #expect(r.stderr.contains("ping \(server.url())/1?rid="), "\(r)")
         #expect(r.stderr.contains("failed: no answer within 3 s; the exit status stays 1"), "\(r)")
-        #expect(took < .seconds(15), "two pings of 3 s each at most, and start-up: \(took)")
         #expect(server.pings.map(\.path) == ["/ping/check/start", "/ping/check/1"], "both were tried: \(server.pings)")
     }
 
@@ -268,6 +265,21 @@ struct PingTests {
         FileManager.default.createFile(atPath: release, contents: nil)
         #expect(await first.wait(timeout: 30).termination == .exit(0))
         #expect(UnattendedRunTests.lines(of: log) == ["holder: has the lock", "holder: lets go"])
+    }
+
+    @Test("without a ping URL nothing is set up: no thread, standard error untouched")
+    func nothingWithoutAURL() async throws {
+        // The shell's parent is procsh: its threads, and what its fd 2 is.
+        let code = "os.execute('ls /proc/$PPID/task | wc -l; readlink /proc/$PPID/fd/2')"
+        let plain = try await Self.procsh(["-e", code])
+        #expect(plain.termination == .exit(0), "\(plain)")
+        let lines = plain.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.first == "1", "one thread: \(plain)")
+        let server = try PingServer()
+        let pinged = try await Self.procsh(["--ping-url", server.url(), "-e", code])
+        let pingedLines = pinged.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(pingedLines.count == 2 && lines.count == 2 && pingedLines[1] != lines[1], "with pings, fd 2 is the tee's pipe: \(pinged) \(plain)")
+        #expect(pingedLines[1].hasPrefix("pipe:"), "\(pinged)")
     }
 
     @Test("--help and --version send nothing")
