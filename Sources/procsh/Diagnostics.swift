@@ -13,6 +13,8 @@ import REPL
 struct Diagnostics {
     let progname: String
     var json = false
+    /// The settings' `--log-level`: ``debug(_:metadata:)`` writes only at debug or below.
+    var level = Logger.Level.info
 
     /// One message of procsh's own: `progname: message`.
     func error(_ message: String, metadata: Logger.Metadata = [:]) {
@@ -22,6 +24,13 @@ struct Diagnostics {
     /// A notice that does not stop the run (`no line editing`, a ping that failed).
     func warning(_ message: String, metadata: Logger.Metadata = [:]) {
         write(.warning, message, metadata: metadata)
+    }
+
+    /// What procsh does that a person looking into a run may want to know
+    /// (how long `--jitter` waits), under `--log-level debug`.
+    func debug(_ message: String, metadata: Logger.Metadata = [:]) {
+        guard level <= .debug else { return }
+        write(.debug, message, metadata: metadata)
     }
 
     /// One write per message: a message from another thread (a ping's) never

@@ -112,6 +112,7 @@ final class Interpreter {
             return false
         }
         diagnostics.json = settings.logFormat.value == .json
+        diagnostics.level = settings.logLevel.value
         if case .prompt = ending {} else {  // a profile's ping URL is for its unattended runs
             startPings(settings.pingURL?.value, options)
         }
@@ -262,7 +263,11 @@ final class Interpreter {
     /// the process, as before any Lua code runs (lua.c's own handler is set
     /// only while code runs).
     func waitOutJitter(_ jitter: Double, timeout: Double?) -> Bool {
-        Sleep.seconds(Double.random(in: 0...jitter))
+        let wait = Double.random(in: 0...jitter)
+        diagnostics.debug(
+            "--jitter \(Seconds.text(jitter)): waiting \(String(format: "%.3f", wait)) s before the run starts",
+            metadata: ["wait": "\(wait)"])
+        Sleep.seconds(wait)
         guard LuaInterrupts.deadlinePassed else { return true }
         diagnostics.error("timeout: the run took longer than --timeout \(Seconds.text(timeout ?? 0)) (it was waiting out --jitter)")
         failureStatus = ExitStatus.temporaryFailure
