@@ -73,6 +73,21 @@ struct HarnessTests {
         #expect(d.contains("procsh: \"c\""))
     }
 
+    @Test("a script still open for writing elsewhere runs once it is closed (ETXTBSY is waited out)")
+    func busyScriptRuns() async throws {
+        let dir = try makeTempDirectory(files: ["script.sh": "#!/bin/sh\necho ran\n"])
+        let script = dir.appendingPathComponent("script.sh").path
+        chmod(script, 0o755)
+        // A child holds it open for writing for a while, as one spawned in a write's moment would.
+        let holder = try RunningProcess(
+            executable: "/bin/sh", arguments: ["-c", "exec 3>>script.sh; echo open; sleep 0.5"],
+            environment: ["PATH": "/usr/bin:/bin"], directory: dir)
+        #expect(await holder.waitForStdout(containing: "open", timeout: 10))
+        let r = try await run(script, [], environment: ["PATH": "/usr/bin:/bin"], directory: dir, timeout: 30)
+        #expect(r.termination == .exit(0) && r.stdout == "ran\n", "\(r)")
+        #expect(await holder.wait(timeout: 10).termination == .exit(0))
+    }
+
     @Test("the runner captures stdout, stderr, status, signals and stdin")
     func runner() async throws {
         let dir = try makeTempDirectory(files: ["f.txt": "file"])

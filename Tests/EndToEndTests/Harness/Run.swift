@@ -291,10 +291,28 @@ func run(
     mergeStderrIntoStdout: Bool = false,
     timeout: Double = 10
 ) async throws -> ProcessResult {
-    // The wait kills it at `timeout`; the lifetime is only the backstop.
-    let child = try RunningProcess(
-        executable: executable, arguments: arguments, environment: environment,
-        directory: directory, stdin: stdin, mergeStderrIntoStdout: mergeStderrIntoStdout,
-        lifetime: timeout + 30)
-    return await child.wait(timeout: timeout)
+    // A script the test has just written may be "busy" for a moment: a child
+    // another test spawned between the write's open and close holds the
+    // written file open until it execs. The kernel refuses to run it then
+    // (ETXTBSY); it runs once that child has.
+    var attempts = 0
+    while true {
+        do {
+            // The wait kills it at `timeout`; the lifetime is only the backstop.
+            let child = try RunningProcess(
+                executable: executable, arguments: arguments, environment: environment,
+                directory: directory, stdin: stdin, mergeStderrIntoStdout: mergeStderrIntoStdout,
+                lifetime: timeout + 30)
+            return await child.wait(timeout: timeout)
+        } catch let error as NSError where isTextFileBusy(error) && attempts < 50 {
+            attempts += 1
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
+
+/// Whether spawning failed with ETXTBSY, the executable open for writing somewhere.
+private func isTextFileBusy(_ error: NSError) -> Bool {
+    let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError
+    return [error, underlying].contains { $0?.domain == NSPOSIXErrorDomain && $0?.code == Int(ETXTBSY) }
 }
