@@ -13,7 +13,7 @@ import REPL
 struct Diagnostics {
     let progname: String
     var json = false
-    /// The settings' `--log-level`: ``debug(_:metadata:)`` writes only at debug or below.
+    /// The settings' `--log-level`: which of the messages below the errors are written.
     var level = Logger.Level.info
 
     /// One message of procsh's own: `progname: message`.
@@ -21,8 +21,10 @@ struct Diagnostics {
         write(.error, message, metadata: metadata)
     }
 
-    /// A notice that does not stop the run (`no line editing`, a ping that failed).
+    /// A notice that does not stop the run (`no line editing`, a ping that
+    /// failed); left out under `--quiet` and `--log-level error`.
     func warning(_ message: String, metadata: Logger.Metadata = [:]) {
+        guard level <= .warning else { return }
         write(.warning, message, metadata: metadata)
     }
 

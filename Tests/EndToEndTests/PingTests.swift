@@ -157,6 +157,15 @@ struct PingTests {
         #expect(server.pings.count == 2, "a 404 is not tried again: \(server.pings)")
     }
 
+    @Test("--quiet and --log-level error leave a failed ping's warning out; the pings still go", arguments: [["--quiet"], ["--log-level", "error"]])
+    func quietLeavesTheWarningOut(options: [String]) async throws {
+        let server = try PingServer(status: 404)
+        let r = try await Self.procsh(options + ["--ping-url", server.url(), "-e", "x = 1"])
+        #expect(r.termination == .exit(0), "\(r)")
+        #expect(r.stderr.isEmpty, "\(r)")
+        #expect(server.pings.map(\.path) == ["/ping/check/start", "/ping/check"], "\(server.pings)")
+    }
+
     @Test("a monitor that is busy (HTTP 503) is tried once more, within the ping's time")
     func busyTriedAgain() async throws {
         let server = try PingServer(status: 503)
