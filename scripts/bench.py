@@ -17,6 +17,7 @@ Sandbox: wrk against createJobRuns (1 job) and getProcessRun, beside a minimal
 Hummingbird hello-world; then the store's scaling with group size.
 """
 import argparse
+import http.server
 import json
 import re
 import socket
@@ -27,6 +28,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -283,9 +285,6 @@ class Monitor:
     `silent`, accepts connections and never answers."""
 
     def __init__(self, silent=False):
-        import http.server
-        import threading
-
         class Answer(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 self.send_response(200)

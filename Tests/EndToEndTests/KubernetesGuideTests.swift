@@ -14,12 +14,8 @@ struct KubernetesGuideTests {
     /// The manifest's documents as JSON values, read by PyYAML (the project's Python).
     static func documents() async throws -> [[String: Any]] {
         let code = "import json, sys, yaml; print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))"
-        let path = deploy.appendingPathComponent("cronjob.yaml").path
-        let r = try await run(
-            try Programs.python(), ["-c", code, path], environment: ProcessInfo.processInfo.environment,
-            directory: Programs.packageRoot, mergeStderrIntoStdout: false, timeout: 30)
-        try #require(r.termination == .exit(0), "deploy/cronjob.yaml does not read as YAML: \(r)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        let text = try await SandboxServeTests.tool([try Programs.python(), "-c", code, deploy.appendingPathComponent("cronjob.yaml").path])
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
     }
 
     /// The manifest's parts a test looks at.
@@ -137,11 +133,7 @@ struct KubernetesGuideTests {
             for _ in 1...2 {
                 let r = try await run(try Programs.procsh(), arguments, environment: environment, directory: dir, timeout: 60)
                 #expect(r.termination == .exit(0), "\(r)")
-                let lines = r.stderr.split(separator: "\n").compactMap {
-                    try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-                }
-                #expect(lines.count == r.stderr.split(separator: "\n").count, "--log-format json: every line is JSON: \(r.stderr)")
-                messages += lines.compactMap { $0["message"] as? String }
+                messages += try UnattendedRunTests.jsonObjects(r.stderr).compactMap { $0["message"] as? String }  // --log-format json
             }
             #expect(
                 messages == [
@@ -202,10 +194,8 @@ struct KubernetesGuideTests {
 
     /// The Debian packages that hold files named `name` (dpkg -S), without the architecture.
     static func packages(holding name: String) async throws -> Set<String> {
-        let r = try await run("/usr/bin/dpkg", ["-S", "*/\(name)"], environment: ProcessInfo.processInfo.environment,
-            directory: Programs.packageRoot, mergeStderrIntoStdout: false, timeout: 30)
-        try #require(r.termination == .exit(0), "no Debian package holds \(name): \(r)")
-        return Set(r.stdout.split(separator: "\n").flatMap { line in
+        let found = try await SandboxServeTests.tool(["dpkg", "-S", "*/\(name)"])
+        return Set(found.split(separator: "\n").flatMap { line in
             line.split(separator: ":", maxSplits: 1)[0].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         })
     }
@@ -215,20 +205,15 @@ struct KubernetesGuideTests {
         let instructions = try Self.containerfile()
         let installs = instructions.filter { $0.instruction == "RUN" && $0.argument.contains("apt-get install") }
         let installed = Set(installs.flatMap { $0.argument.split(separator: " ").map(String.init) })
-        // Linked: what ldd lists, but the Swift runtime (linked statically into a
-        // release build: Package.swift) and the C library's own loader.
-        let toolchain = try #require(ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map(String.init)
-            .first { FileManager.default.isExecutableFile(atPath: $0 + "/swift") }, "swift is not on PATH")
-        let swiftLibraries = URL(fileURLWithPath: toolchain).deletingLastPathComponent().appendingPathComponent("lib").standardizedFileURL.path
-        let ldd = try await run("/usr/bin/ldd", [try Programs.procsh()], environment: ProcessInfo.processInfo.environment,
-            directory: Programs.packageRoot, mergeStderrIntoStdout: false, timeout: 30)
-        try #require(ldd.termination == .exit(0), "\(ldd)")
-        var names: [String] = ldd.stdout.split(separator: "\n").compactMap { line in
+        // Linked: what ldd lists, but the Swift runtime, which a release build
+        // links statically (Package.swift): the libraries beside libswiftCore.
+        let linked = try await SandboxServeTests.tool(["ldd", try Programs.procsh()]).split(separator: "\n").compactMap { line in
             let parts = line.split(whereSeparator: \.isWhitespace)
-            guard parts.count >= 3, parts[1] == "=>", !parts[2].hasPrefix(swiftLibraries) else { return nil }
-            return String(parts[0])
+            return parts.count >= 3 && parts[1] == "=>" ? (name: String(parts[0]), path: String(parts[2])) : nil
         }
-        #expect(names.contains { $0.hasPrefix("liblua5.4") }, "procsh links Lua 5.4: \(ldd.stdout)")
+        let swiftRuntime = linked.first { $0.name.hasPrefix("libswiftCore.") }.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path + "/" }
+        var names = linked.filter { library in swiftRuntime.map { !library.path.hasPrefix($0) } ?? true }.map(\.name)
+        #expect(names.contains { $0.hasPrefix("liblua5.4") }, "procsh links Lua 5.4: \(linked)")
         // Loaded with dlopen, for the prompt: the name CLineEdit.c asks for.
         let lineEdit = try String(contentsOf: Programs.packageRoot.appendingPathComponent("Sources/CLineEdit/CLineEdit.c"), encoding: .utf8)
         let opened = try #require(lineEdit.firstMatch(of: /dlopen\("([^"]+)"/)?.1, "CLineEdit.c opens no library")

@@ -278,17 +278,18 @@ struct PingTests {
 
     @Test("without a ping URL nothing is set up: no thread, standard error untouched")
     func nothingWithoutAURL() async throws {
-        // The shell's parent is procsh: its threads, and what its fd 2 is.
-        let code = "os.execute('ls /proc/$PPID/task | wc -l; readlink /proc/$PPID/fd/2')"
-        let plain = try await Self.procsh(["-e", code])
-        #expect(plain.termination == .exit(0), "\(plain)")
-        let lines = plain.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(lines.first == "1", "one thread: \(plain)")
+        // The shell's parent is procsh: (the number of its threads, what its fd 2 is).
+        func threadsAndStandardError(_ options: [String]) async throws -> (String, String) {
+            let r = try await Self.procsh(options + ["-e", "os.execute('ls /proc/$PPID/task | wc -l; readlink /proc/$PPID/fd/2')"])
+            let lines = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            try #require(r.termination == .exit(0) && lines.count == 2, "\(r)")
+            return (lines[0], lines[1])
+        }
+        let plain = try await threadsAndStandardError([])
+        #expect(plain.0 == "1", "one thread: \(plain)")
         let server = try PingServer()
-        let pinged = try await Self.procsh(["--ping-url", server.url(), "-e", code])
-        let pingedLines = pinged.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(pingedLines.count == 2 && lines.count == 2 && pingedLines[1] != lines[1], "with pings, fd 2 is the tee's pipe: \(pinged) \(plain)")
-        #expect(pingedLines[1].hasPrefix("pipe:"), "\(pinged)")
+        let pinged = try await threadsAndStandardError(["--ping-url", server.url()])
+        #expect(pinged.1 != plain.1 && pinged.1.hasPrefix("pipe:"), "with pings, fd 2 is the tee's pipe: \(pinged) \(plain)")
     }
 
     @Test("--help and --version send nothing")
