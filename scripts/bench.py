@@ -446,11 +446,11 @@ def sandbox(procsh, bench, seconds, rounds):
         hello.wait()
 
 
-def scaling(bench):
+def scaling(bench, sizes):
     print("Sandbox scaling: in-process store timings (no HTTP), by the size of the group written to")
     print()
     sys.stdout.flush()
-    subprocess.run([bench, "scaling"], check=True)
+    subprocess.run([bench, "scaling", *map(str, sizes)], check=True)
     print()
     print("Goals: inserting into a group of 100,000 under 1 ms and at most 10x the 100 case; getProcessRun linear in size.")
 
@@ -472,7 +472,7 @@ def main():
         "large": lambda: large_runs(procsh, [1000] if quick else [1000, 10000, 100000], 1 if quick else 3),
         "pings": lambda: pings(procsh, 1 if quick else 5, quick),
         "sandbox": lambda: sandbox(procsh, bench, 2 if quick else 5, 1 if quick else 3),
-        "scaling": lambda: scaling(bench),
+        "scaling": lambda: scaling(bench, [100, 10000] if quick else [100, 10000, 100000]),
     }
     chosen = [s for s in sections if not args.only or s in args.only]
     for i, section in enumerate(chosen):

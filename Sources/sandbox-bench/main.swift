@@ -4,7 +4,9 @@ import ProcessesAPI
 import Sandbox
 
 // sandbox-bench hello PORT   a minimal Hummingbird server ("hello" on GET /)
-// sandbox-bench scaling      createJobRuns and getProcessRun timings by group size
+// sandbox-bench scaling [SIZE ...]
+//                            createJobRuns and getProcessRun timings by group size
+//                            (100, 10,000 and 100,000 unless given)
 
 /// Milliseconds `body` takes, median of `runs`.
 func median(runs: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -40,10 +42,16 @@ case "hello":
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
     try await app.runService()
 case "scaling":
+    let given = arguments.dropFirst(2).map { Int($0) }
+    guard given.allSatisfy({ ($0 ?? 0) > 0 }) else {
+        FileHandle.standardError.write(Data("sandbox-bench scaling: each SIZE is a whole number above 0\n".utf8))
+        exit(64)
+    }
+    let sizes = given.isEmpty ? [100, 10_000, 100_000] : given.compactMap { $0 }
     print("| group size | insert 1 at the front (ms, median) | insert 10 after a middle sibling (ms) | getProcessRun (ms) | getProcessRun JSON bytes |")
     print("|---:|---:|---:|---:|---:|")
     let encoder = JSONEncoder()
-    for n in [100, 10_000, 100_000] {
+    for n in sizes {
         let s = store(groupSize: n)
         let front = try median(runs: 21) {
             _ = try s.createJobRuns(runID: "demo-run", placement: .init(siblingID: "bulk-0", parentGroupID: nil, before: true), jobs: [job])
@@ -61,6 +69,6 @@ case "scaling":
         print("| \(n) | \(String(format: "%.3f", front)) | \(String(format: "%.3f", middle)) | \(String(format: "%.1f", read)) | \(bytes) |")
     }
 default:
-    FileHandle.standardError.write(Data("usage: sandbox-bench hello [PORT] | scaling\n".utf8))
+    FileHandle.standardError.write(Data("usage: sandbox-bench hello [PORT] | scaling [SIZE ...]\n".utf8))
     exit(64)
 }
